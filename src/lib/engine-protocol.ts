@@ -1,0 +1,90 @@
+/**
+ * The wire protocol between the Worker and the media engine (engine/). Both sides import
+ * these schemas: the engine validates requests with them, the Worker validates responses.
+ * Every URL here is a short-lived signed URL served by the Worker (`/api/blob/...`), so the
+ * engine never holds R2 credentials.
+ */
+import { z } from 'zod';
+import { DraftSchema } from '../draft/schema.ts';
+
+export const MediaKind = z.enum(['video', 'image', 'audio']);
+export type MediaKind = z.infer<typeof MediaKind>;
+
+export const ProbeRequest = z.object({ url: z.string().url() });
+export const ProbeResult = z.object({
+  kind: MediaKind,
+  format: z.string(),
+  duration_ms: z.number().nullable(),
+  width: z.number().int().nullable(),
+  height: z.number().int().nullable(),
+  fps: z.number().nullable(),
+  rotation: z.number().int(),
+  video_codec: z.string().nullable(),
+  audio_codec: z.string().nullable(),
+  has_audio: z.boolean(),
+});
+export type ProbeResult = z.infer<typeof ProbeResult>;
+
+export const AnalyseRequest = z.object({
+  url: z.string().url(),
+  /** Content hash of the media (hex SHA-256): the analysis cache key. */
+  content_hash: z.string().min(8),
+  /** BCP-47 language hint for speech recognition. */
+  language: z.string().default('en'),
+  /** Skip speech recognition (pauses only). */
+  words: z.boolean().default(true),
+});
+export const Interval = z.object({ s: z.number(), e: z.number() });
+export const Word = z.object({
+  w: z.string(),
+  s: z.number(),
+  e: z.number(),
+  conf: z.number().min(0).max(1),
+  filler: z.boolean(),
+});
+export type Word = z.infer<typeof Word>;
+export const AnalyseResult = z.object({
+  content_hash: z.string(),
+  duration_ms: z.number(),
+  /** Silences (ms, source time), threshold relative to the clip's own loudness. */
+  pauses: z.array(Interval),
+  /** Speech between the pauses (ms, source time). */
+  speech: z.array(Interval),
+  words: z.array(Word),
+  language: z.string(),
+  asr_provider: z.string(),
+  cached: z.boolean(),
+});
+export type AnalyseResult = z.infer<typeof AnalyseResult>;
+
+export const RenderRequest = z.object({
+  draft: DraftSchema,
+  /** media id (as in the draft's `src`) → signed GET URL. */
+  inputs: z.record(z.string(), z.object({ url: z.string().url(), kind: MediaKind })),
+  output: z.object({
+    /** Signed PUT URL for the MP4; written only after a successful encode. */
+    url: z.string().url(),
+    srt_url: z.string().url().optional(),
+    vtt_url: z.string().url().optional(),
+  }),
+  /** x264 preset; the default balances speed and size for a laptop-class CPU. */
+  preset: z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium']).optional(),
+});
+export type RenderRequest = z.infer<typeof RenderRequest>;
+
+export const JobStatus = z.enum(['queued', 'rendering', 'uploading', 'done', 'failed', 'cancelled']);
+export type JobStatus = z.infer<typeof JobStatus>;
+export const JobState = z.object({
+  job_id: z.string(),
+  status: JobStatus,
+  progress: z.number().min(0).max(1),
+  error: z.string().optional(),
+  output: z
+    .object({
+      size: z.number().int(),
+      duration_ms: z.number(),
+      captions: z.boolean(),
+    })
+    .optional(),
+});
+export type JobState = z.infer<typeof JobState>;
