@@ -1,0 +1,32 @@
+import { cloudflareTest } from '@cloudflare/vitest-plugin';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        // Worker tests run inside workerd with real local Durable Objects, R2 and Workflows.
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: './wrangler.toml' },
+            // No engine in this project: upload probing is skipped, engine steps are mocked per test.
+            miniflare: { bindings: { ENGINE_URL: '' } },
+          }),
+        ],
+        test: { name: 'worker', include: ['test/worker/**/*.test.ts'] },
+      },
+      {
+        // Node-side tests: media engine, CLI, end-to-end against the started stack.
+        test: {
+          name: 'node',
+          include: ['engine/**/*.test.ts', 'cli/**/*.test.ts', 'test/node/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          // ffmpeg already uses both cores; running media tests side by side only slows each down.
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
