@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import type { Draft } from '../schema.ts';
+import { rippleDelete } from './ripple.ts';
+import { defineOp, OpError } from './types.ts';
+import { clone, finish } from './util.ts';
+
+export const cutRangeArgs = z
+  .object({ start_ms: z.number().int().min(0), end_ms: z.number().int().positive() })
+  .refine((a) => a.end_ms > a.start_ms, { message: 'end_ms must be after start_ms', path: ['end_ms'] });
+
+export const trimToArgs = z
+  .object({
+    start_ms: z.number().int().min(0).default(0),
+    end_ms: z.number().int().positive().optional().describe('Default: the end of the video'),
+  })
+  .refine((a) => a.end_ms === undefined || a.end_ms > a.start_ms, { message: 'end_ms must be after start_ms', path: ['end_ms'] });
+
+function seconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10}s`;
+}
+
+export const cutRange = defineOp({
+  name: 'cut_range',
+  description: 'Remove a time range from the timeline (later content moves up).',
+  args: cutRangeArgs,
+  apply(input, args): Draft {
+    if (args.start_ms >= input.d) throw new OpError('out_of_range', `The video is only ${seconds(input.d)} long.`);
+    if (args.start_ms === 0 && args.end_ms >= input.d) throw new OpError('cut_everything', 'That would cut the whole video.');
+    return finish(rippleDelete(clone(input), [{ s: args.start_ms, e: Math.min(args.end_ms, input.d) }]));
+  },
+});
+
+export const trimTo = defineOp({
+  name: 'trim_to',
+  description: 'Keep only a time range of the timeline and drop the rest.',
+  args: trimToArgs,
+  apply(input, args): Draft {
+    const end = Math.min(args.end_ms ?? input.d, input.d);
+    if (args.start_ms >= end) throw new OpError('out_of_range', `The video is only ${seconds(input.d)} long.`);
+    return finish(
+      rippleDelete(clone(input), [
+        { s: 0, e: args.start_ms },
+        { s: end, e: input.d },
+      ]),
+    );
+  },
+});

@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import type { Draft } from '../schema.ts';
+import { defineOp, OpError } from './types.ts';
+import { clone, finish } from './util.ts';
+
+export const fadeArgs = z.object({
+  direction: z.enum(['in', 'out', 'both']).default('both'),
+  duration_ms: z.number().int().min(0).max(10_000).default(1000).describe('0 removes the fade'),
+});
+
+export const fade = defineOp({
+  name: 'fade',
+  description: 'Fade the whole video (picture and sound) in from black and/or out to black.',
+  args: fadeArgs,
+  apply(input, args): Draft {
+    const draft = clone(input);
+    if (draft.d > 0 && args.duration_ms * (args.direction === 'both' ? 2 : 1) > draft.d)
+      throw new OpError('fade_too_long', 'The fade is longer than the video.');
+    const m = { ...draft.m };
+    for (const key of args.direction === 'both' ? (['fade_in', 'fade_out'] as const) : ([`fade_${args.direction}`] as const)) {
+      if (args.duration_ms > 0) m[key] = args.duration_ms;
+      else delete m[key];
+    }
+    draft.m = m;
+    return finish(draft);
+  },
+});

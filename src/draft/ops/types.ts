@@ -1,0 +1,78 @@
+/**
+ * Shared shapes for the pure edit operations. An operation never does I/O: everything it
+ * needs to know about the session (media list, analysis) arrives read-only in `OpContext`.
+ */
+import type { z } from 'zod';
+import type { Draft } from '../schema.ts';
+
+export type MediaKindName = 'video' | 'image' | 'audio';
+
+/** What an op may know about one uploaded file. */
+export interface MediaInfo {
+  media_id: string;
+  name: string;
+  kind: MediaKindName;
+  duration_ms: number | null;
+  width?: number | null;
+  height?: number | null;
+  has_audio?: boolean | null;
+}
+
+export interface Interval {
+  s: number;
+  e: number;
+}
+
+export interface AnalysisWord {
+  w: string;
+  s: number;
+  e: number;
+  filler: boolean;
+}
+
+/** The subset of the engine's AnalyseResult an op uses (source times, ms). */
+export interface MediaAnalysis {
+  pauses: Interval[];
+  speech: Interval[];
+  words: AnalysisWord[];
+  language?: string;
+}
+
+export interface OpContext {
+  media: readonly MediaInfo[];
+  /** media id → analysis; only filled for ops with `needsAnalysis`. */
+  analysis: Readonly<Record<string, MediaAnalysis>>;
+  /** The session's language (BCP-47), used for caption defaults. */
+  language: string;
+}
+
+/** Raised by an op when the request cannot be applied; the message is shown to the user. */
+export class OpError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'OpError';
+  }
+}
+
+export interface EditOp<S extends z.ZodType = z.ZodType> {
+  name: string;
+  description: string;
+  args: S;
+  /** Which analysis fields the op reads; the runner fetches them first. */
+  needsAnalysis?: 'pauses' | 'words';
+  apply(draft: Draft, args: z.output<S>, ctx: OpContext): Draft;
+}
+
+/** Tools that are not draft edits (undo, render, ...): the turn runner executes them. */
+export interface ControlTool<S extends z.ZodType = z.ZodType> {
+  name: string;
+  description: string;
+  args: S;
+}
+
+export function defineOp<S extends z.ZodType>(op: EditOp<S>): EditOp<S> {
+  return op;
+}

@@ -1,0 +1,40 @@
+/**
+ * The UserDO's SQLite schema as an append-only list of migrations: never edit a shipped
+ * entry, add a new one. `migrate` runs the ones a given object has not seen yet.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
+   CREATE TABLE tokens (
+     hash TEXT PRIMARY KEY, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, revoked_at INTEGER);
+   CREATE TABLE ledger (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL,
+     kind TEXT NOT NULL CHECK (kind IN ('grant', 'freeze', 'spend', 'refund')),
+     amount INTEGER NOT NULL CHECK (amount >= 0), ref TEXT, note TEXT);
+   CREATE INDEX ledger_ref ON ledger(ref);
+   CREATE TABLE sessions (
+     id TEXT PRIMARY KEY, task_id TEXT NOT NULL, task_name TEXT NOT NULL, language TEXT NOT NULL,
+     attribution TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+     head_version INTEGER NOT NULL DEFAULT 0);
+   CREATE TABLE drafts (
+     session_id TEXT NOT NULL, version INTEGER NOT NULL, draft TEXT NOT NULL, op TEXT NOT NULL,
+     created_at INTEGER NOT NULL, PRIMARY KEY (session_id, version));
+   CREATE TABLE chat (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT, session_id TEXT NOT NULL, role TEXT NOT NULL,
+     text TEXT NOT NULL, at INTEGER NOT NULL);
+   CREATE INDEX chat_session ON chat(session_id, seq);
+   CREATE TABLE media (
+     id TEXT PRIMARY KEY, session_id TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL,
+     mime TEXT NOT NULL, size INTEGER NOT NULL, r2_key TEXT NOT NULL, content_hash TEXT,
+     duration_ms REAL, width INTEGER, height INTEGER, fps REAL, has_audio INTEGER,
+     rotation INTEGER, video_codec TEXT, audio_codec TEXT, created_at INTEGER NOT NULL);
+   CREATE INDEX media_session ON media(session_id, created_at);`,
+];
+
+export function migrate(sql: SqlStorage): void {
+  sql.exec('CREATE TABLE IF NOT EXISTS _migrations (n INTEGER PRIMARY KEY)');
+  const done = (sql.exec('SELECT COALESCE(MAX(n), -1) AS n FROM _migrations').one().n as number) + 1;
+  for (let n = done; n < MIGRATIONS.length; n++) {
+    sql.exec(MIGRATIONS[n]!);
+    sql.exec('INSERT INTO _migrations (n) VALUES (?)', n);
+  }
+}

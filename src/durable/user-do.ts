@@ -1,0 +1,166 @@
+import { DurableObject } from 'cloudflare:workers';
+import type { Draft } from '../draft/schema.ts';
+import type { ProbeResult } from '../lib/engine-protocol.ts';
+import { AppError, toRpcError } from '../lib/errors.ts';
+import * as credits from './credits.ts';
+import { commitDraft, draftHistory, moveHead } from './drafts.ts';
+import { addMedia, getMedia, listMedia, type NewMedia } from './media.ts';
+import { migrate } from './schema.ts';
+import { type Attribution, createSession, deleteSessionRows, getSession, listSessions, readDraft } from './sessions.ts';
+
+/**
+ * One Durable Object per user: its tokens, credits ledger, sessions, drafts, chat and media.
+ * Every state change for a user goes through here, so changes are serialised, and each
+ * read-modify-write runs inside one storage transaction. Methods are typed RPC.
+ */
+export class UserDO extends DurableObject<Env> {
+  private readonly sql: SqlStorage;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    ctx.blockConcurrencyWhile(async () => migrate(this.sql));
+  }
+
+  /** Runs `fn` in one transaction; AppErrors cross the RPC boundary with their code intact. */
+  protected tx<T>(fn: () => T): T {
+    try {
+      return this.ctx.storage.transactionSync(fn);
+    } catch (err) {
+      throw err instanceof AppError ? toRpcError(err) : err;
+    }
+  }
+
+  // ── tokens ────────────────────────────────────────────────────────────────
+  mintToken(args: { userId: string; tokenHash: string; nowMs: number; ttlMs: number; starterCredits: number }) {
+    return this.tx(() => {
+      const known = this.sql.exec("SELECT v FROM meta WHERE k = 'user_id'").toArray().length > 0;
+      if (!known) {
+        this.sql.exec("INSERT INTO meta (k, v) VALUES ('user_id', ?), ('created_at', ?)", args.userId, String(args.nowMs));
+        credits.grant(this.sql, args.starterCredits, 'starter grant (anonymous)', args.nowMs);
+      }
+      const expiresAt = args.nowMs + args.ttlMs;
+      this.sql.exec('INSERT INTO tokens (hash, created_at, expires_at) VALUES (?, ?, ?)', args.tokenHash, args.nowMs, expiresAt);
+      return { user_id: args.userId, credits: credits.balance(this.sql).available, expires_at: expiresAt, is_new: !known };
+    });
+  }
+
+  /** Returns why a token is refused instead of throwing: refusals are routine, not errors. */
+  authenticate(tokenHash: string, nowMs: number): { ok: true; userId: string } | { ok: false; reason: string } {
+    return this.tx(() => {
+      const row = this.sql.exec('SELECT expires_at, revoked_at FROM tokens WHERE hash = ?', tokenHash).toArray()[0] as
+        | { expires_at: number; revoked_at: number | null }
+        | undefined;
+      if (!row) return { ok: false, reason: 'Unknown token' };
+      if (row.revoked_at !== null) return { ok: false, reason: 'Token revoked' };
+      if (row.expires_at <= nowMs) return { ok: false, reason: 'Token expired' };
+      return { ok: true, userId: this.userId() };
+    });
+  }
+
+  revokeToken(tokenHash: string, nowMs: number): boolean {
+    return this.tx(
+      () => this.sql.exec('UPDATE tokens SET revoked_at = ? WHERE hash = ? AND revoked_at IS NULL', nowMs, tokenHash).rowsWritten > 0,
+    );
+  }
+
+  private userId(): string {
+    return (this.sql.exec("SELECT v FROM meta WHERE k = 'user_id'").toArray()[0]?.v as string | undefined) ?? '';
+  }
+
+  // ── credits ───────────────────────────────────────────────────────────────
+  balance() {
+    return this.tx(() => credits.balance(this.sql));
+  }
+
+  ledger(limit = 500) {
+    return this.tx(() => credits.ledger(this.sql, limit));
+  }
+
+  freezeCredits(ref: string, amount: number, note: string, bindUrl: string | null, nowMs = Date.now()) {
+    return this.tx(() => credits.freeze(this.sql, ref, amount, note, nowMs, bindUrl));
+  }
+
+  settleCredits(ref: string, kind: 'spend' | 'refund', note: string, nowMs = Date.now()) {
+    return this.tx(() => credits.settle(this.sql, ref, kind, note, nowMs));
+  }
+
+  // ── sessions and drafts ───────────────────────────────────────────────────
+  createSession(args: { taskName: string; language: string; attribution: Attribution }) {
+    return this.tx(() => createSession(this.sql, args, Date.now()));
+  }
+
+  getSession(sessionId: string) {
+    return this.tx(() => getSession(this.sql, sessionId));
+  }
+
+  listSessions() {
+    return this.tx(() => listSessions(this.sql));
+  }
+
+  /** Deletes the session's rows, then its uploads in R2 (rows first: a crash leaves orphans, not dangling rows). */
+  async deleteSession(sessionId: string) {
+    const keys = this.tx(() => {
+      const media = listMedia(this.sql, sessionId).map((m) => m.r2_key);
+      deleteSessionRows(this.sql, sessionId);
+      return media;
+    });
+    if (keys.length) await this.env.MEDIA.delete(keys);
+    return { deleted: sessionId, objects: keys.length };
+  }
+
+  getDraft(sessionId: string) {
+    return this.tx(() => readDraft(this.sql, sessionId));
+  }
+
+  commitDraft(sessionId: string, draft: Draft, args: { op: string; baseVersion?: number }) {
+    return this.tx(() => commitDraft(this.sql, sessionId, draft, args, Date.now()));
+  }
+
+  undo(sessionId: string) {
+    return this.tx(() => moveHead(this.sql, sessionId, -1, Date.now()));
+  }
+
+  redo(sessionId: string) {
+    return this.tx(() => moveHead(this.sql, sessionId, 1, Date.now()));
+  }
+
+  draftHistory(sessionId: string) {
+    return this.tx(() => draftHistory(this.sql, sessionId));
+  }
+
+  // ── chat ──────────────────────────────────────────────────────────────────
+  appendChat(sessionId: string, entries: { role: 'user' | 'model'; text: string }[]) {
+    return this.tx(() => {
+      getSession(this.sql, sessionId);
+      const at = Date.now();
+      for (const e of entries) {
+        this.sql.exec('INSERT INTO chat (session_id, role, text, at) VALUES (?, ?, ?, ?)', sessionId, e.role, e.text, at);
+      }
+    });
+  }
+
+  chatHistory(sessionId: string, limit = 200) {
+    return this.tx(() => {
+      getSession(this.sql, sessionId);
+      return (
+        this.sql
+          .exec('SELECT role, text, at FROM chat WHERE session_id = ? ORDER BY seq DESC LIMIT ?', sessionId, limit)
+          .toArray() as { role: string; text: string; at: number }[]
+      ).reverse();
+    });
+  }
+
+  // ── media ─────────────────────────────────────────────────────────────────
+  addMedia(sessionId: string, media: NewMedia, probe: ProbeResult | null) {
+    return this.tx(() => addMedia(this.sql, sessionId, media, probe, Date.now()));
+  }
+
+  listMedia(sessionId: string) {
+    return this.tx(() => listMedia(this.sql, sessionId));
+  }
+
+  getMedia(sessionId: string, mediaId: string) {
+    return this.tx(() => getMedia(this.sql, sessionId, mediaId));
+  }
+}

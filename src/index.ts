@@ -1,0 +1,36 @@
+import { Hono } from 'hono';
+import type { AppEnv } from './lib/app-env.ts';
+import { errorResponse } from './lib/envelope.ts';
+import { ErrorCode } from './lib/errors.ts';
+import { onError } from './lib/on-error.ts';
+import { auth, authDocs } from './routes/auth.ts';
+import { blob, blobDocs } from './routes/blob.ts';
+import { credits, creditDocs } from './routes/credits.ts';
+import { health, healthDocs } from './routes/health.ts';
+import { openApiRoute } from './routes/openapi.ts';
+import { sessionDocs, sessions } from './routes/sessions.ts';
+import { state, stateDocs } from './routes/state.ts';
+
+export { UserDO } from './durable/user-do.ts';
+
+const app = new Hono<AppEnv>();
+
+app.use('*', async (c, next) => {
+  const requestId = c.req.header('cf-ray') ?? crypto.randomUUID();
+  c.set('requestId', requestId);
+  await next();
+  c.res.headers.set('x-request-id', requestId);
+});
+
+app.route('/health', health);
+app.route('/api/auth', auth);
+app.route('/api', sessions);
+app.route('/api/credits', credits);
+app.route('/api/state', state);
+app.route('/api/blob', blob);
+app.route('/openapi.json', openApiRoute([...healthDocs, ...authDocs, ...sessionDocs, ...creditDocs, ...stateDocs, ...blobDocs]));
+
+app.notFound((c) => errorResponse(ErrorCode.NOT_FOUND, `No route for ${c.req.method} ${new URL(c.req.url).pathname}: see /openapi.json`));
+app.onError(onError);
+
+export default app satisfies ExportedHandler<Env>;

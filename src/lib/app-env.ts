@@ -1,0 +1,11 @@
+import type { UserDO } from '../durable/user-do.ts';
+
+/** Hono's typing for this Worker: bindings from `wrangler types`, per-request variables set by middleware. */
+export type AppEnv = {
+  Bindings: Env;
+  Variables: {
+    requestId: string;
+    userId: string;
+    user: DurableObjectStub<UserDO>;
+  };
+};

@@ -1,0 +1,79 @@
+/**
+ * Every error the API can answer with. The status map is a Record over the codes, so the
+ * compiler proves each code has an HTTP status (pattern from cloudflare/sandbox-sdk).
+ */
+export const ErrorCode = {
+  OK: 0,
+  BAD_REQUEST: 400,
+  UNAUTHORIZED: 1001,
+  SESSION_NOT_FOUND: 1002,
+  NOT_FOUND: 404,
+  OUT_OF_CREDITS: 2001,
+  PLAN_FORBIDS: 402,
+  UNSUPPORTED_MEDIA: 4001,
+  FILE_TOO_LARGE: 4002,
+  CONFLICT: 409,
+  GONE: 410,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+  ENGINE_UNAVAILABLE: 503,
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export const HTTP_STATUS: Record<ErrorCode, 200 | 400 | 401 | 402 | 404 | 409 | 410 | 413 | 415 | 429 | 500 | 503> = {
+  0: 200,
+  400: 400,
+  1001: 401,
+  1002: 404,
+  404: 404,
+  2001: 402,
+  402: 402,
+  4001: 415,
+  4002: 413,
+  409: 409,
+  410: 410,
+  429: 429,
+  500: 500,
+  503: 503,
+};
+
+/** The one error type routes and the Durable Object throw; `onError` shapes it into the envelope. */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly data: Record<string, unknown> | null = null,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
+
+/**
+ * Errors thrown inside a Durable Object reach the Worker through RPC as plain Errors: the class
+ * is lost but the message survives. We encode the code and data into the message and decode
+ * them on the other side, so a DO can throw a 1002 and the route answers 1002.
+ */
+const RPC_TAG = 'APPERR:';
+export function toRpcError(err: AppError): Error {
+  return new Error(RPC_TAG + JSON.stringify({ code: err.code, message: err.message, data: err.data }));
+}
+export function fromRpcError(err: unknown): AppError | null {
+  if (err instanceof AppError) return err;
+  const message = err instanceof Error ? err.message : typeof err === 'string' ? err : '';
+  const at = message.indexOf(RPC_TAG);
+  if (at < 0) return null;
+  try {
+    const parsed = JSON.parse(message.slice(at + RPC_TAG.length)) as {
+      code: ErrorCode;
+      message: string;
+      data: Record<string, unknown> | null;
+    };
+    return new AppError(parsed.code, parsed.message, parsed.data);
+  } catch {
+    return null;
+  }
+}
+
+export const sessionNotFound = () => new AppError(ErrorCode.SESSION_NOT_FOUND, 'Session not found');

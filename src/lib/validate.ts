@@ -1,0 +1,31 @@
+import type { Context } from 'hono';
+import type { z } from 'zod';
+import { AppError, ErrorCode } from './errors.ts';
+
+/** "field `new_message.parts.0.text`: expected string" — the message names the bad field. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((i) => (i.path.length ? `field \`${i.path.join('.')}\`: ${i.message}` : i.message))
+    .join('; ');
+}
+
+export function parseWith<S extends z.ZodType>(schema: S, value: unknown, what = 'body'): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new AppError(ErrorCode.BAD_REQUEST, `Invalid ${what}: ${describeIssues(result.error)}`);
+  return result.data;
+}
+
+/** Reads and validates a JSON body; an empty body is validated as `{}` so defaults apply. */
+export async function parseJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
+  const text = await c.req.text();
+  let value: unknown = {};
+  if (text.trim()) {
+    try {
+      value = JSON.parse(text);
+    } catch {
+      throw new AppError(ErrorCode.BAD_REQUEST, 'Invalid body: not valid JSON');
+    }
+  }
+  return parseWith(schema, value);
+}

@@ -1,0 +1,41 @@
+import { Hono } from 'hono';
+import type { AppEnv } from '../lib/app-env.ts';
+import { AppError, ErrorCode } from '../lib/errors.ts';
+import type { RouteDoc } from '../lib/openapi-registry.ts';
+import { verifyBlobSignature } from '../lib/signing.ts';
+import { serveObject } from '../lib/serve-object.ts';
+
+/**
+ * Signed object access for the media engine and download links: GET (with Range, so ffmpeg
+ * and players can seek) and PUT (streamed into R2; Content-Length required because R2 needs
+ * a known length). The signature scopes each URL to one key, one method and an expiry.
+ */
+export const blob = new Hono<AppEnv>();
+
+const keyOf = (path: string) => decodeURIComponent(path.replace(/^\/api\/blob\//, ''));
+
+blob.on(['GET', 'HEAD'], '/*', async (c) => {
+  const key = keyOf(new URL(c.req.url).pathname);
+  await verifyBlobSignature(c.env.SIGNING_SECRET, key, 'GET', new URL(c.req.url));
+  return serveObject(c.env.MEDIA, key, c.req.raw);
+});
+
+blob.put('/*', async (c) => {
+  const key = keyOf(new URL(c.req.url).pathname);
+  await verifyBlobSignature(c.env.SIGNING_SECRET, key, 'PUT', new URL(c.req.url));
+  const length = Number(c.req.header('content-length'));
+  if (!Number.isFinite(length) || length <= 0 || !c.req.raw.body) {
+    throw new AppError(ErrorCode.BAD_REQUEST, 'PUT needs a non-empty body with Content-Length');
+  }
+  const fixed = new FixedLengthStream(length);
+  const [object] = await Promise.all([
+    c.env.MEDIA.put(key, fixed.readable, { httpMetadata: { contentType: c.req.header('content-type') ?? 'application/octet-stream' } }),
+    c.req.raw.body.pipeTo(fixed.writable),
+  ]);
+  return c.json({ code: 0, message: 'ok', data: { key, size: object?.size ?? length, etag: object?.etag ?? null } });
+});
+
+export const blobDocs: RouteDoc[] = [
+  { method: 'get', path: '/api/blob/{key}', summary: 'Read an object through a signed URL (Range supported)', tags: ['blobs'] },
+  { method: 'put', path: '/api/blob/{key}', summary: 'Write an object through a signed URL (Content-Length required)', tags: ['blobs'] },
+];

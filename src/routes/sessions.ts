@@ -1,0 +1,56 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { AppEnv } from '../lib/app-env.ts';
+import { requireAuth } from '../lib/auth.ts';
+import { ok } from '../lib/envelope.ts';
+import type { RouteDoc } from '../lib/openapi-registry.ts';
+import { parseJson } from '../lib/validate.ts';
+
+export const CreateSessionBody = z.object({
+  task_name: z.string().min(1).max(200).default('project'),
+  language: z
+    .string()
+    .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'language must be a BCP-47 tag such as "en" or "zh-CN"')
+    .default('en'),
+});
+
+export const SessionData = z.object({ session_id: z.string(), task_id: z.string() });
+
+export const sessions = new Hono<AppEnv>();
+// Auth per route: this sub-app is mounted at /api, where a '*' middleware would also catch other sub-apps.
+sessions.post('/tasks/me/with-session/nemo_agent', requireAuth, async (c) => {
+  const body = await parseJson(c, CreateSessionBody);
+  const session = await c.var.user.createSession({
+    taskName: body.task_name,
+    language: body.language,
+    attribution: {
+      source: c.req.header('x-skill-source'),
+      version: c.req.header('x-skill-version'),
+      platform: c.req.header('x-skill-platform'),
+    },
+  });
+  return ok(c, { session_id: session.session_id, task_id: session.task_id });
+});
+
+sessions.get('/sessions', requireAuth, async (c) => {
+  const list = await c.var.user.listSessions();
+  return ok(c, {
+    sessions: list.map((s) => ({
+      session_id: s.session_id,
+      task_id: s.task_id,
+      task_name: s.task_name,
+      language: s.language,
+      created_at: s.created_at,
+      updated_at: s.updated_at,
+      draft_version: s.draft_version,
+    })),
+  });
+});
+
+sessions.delete('/sessions/:sid', requireAuth, async (c) => ok(c, await c.var.user.deleteSession(c.req.param('sid'))));
+
+export const sessionDocs: RouteDoc[] = [
+  { method: 'post', path: '/api/tasks/me/with-session/nemo_agent', summary: 'Create an editing session', auth: true, body: CreateSessionBody, data: SessionData, tags: ['sessions'] },
+  { method: 'get', path: '/api/sessions', summary: 'List your sessions, newest first', auth: true, tags: ['sessions'] },
+  { method: 'delete', path: '/api/sessions/{sid}', summary: 'Delete a session, its drafts, chat and uploads', auth: true, tags: ['sessions'] },
+];

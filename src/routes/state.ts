@@ -1,0 +1,21 @@
+import { Hono } from 'hono';
+import type { AppEnv } from '../lib/app-env.ts';
+import { requireAuth } from '../lib/auth.ts';
+import { ok } from '../lib/envelope.ts';
+import type { RouteDoc } from '../lib/openapi-registry.ts';
+import { publicMedia } from '../durable/media.ts';
+
+export const state = new Hono<AppEnv>();
+state.use('*', requireAuth);
+
+state.get('/nemo_agent/me/:sid/latest', async (c) => {
+  const sid = c.req.param('sid');
+  const [{ draft, version }, media] = await Promise.all([c.var.user.getDraft(sid), c.var.user.listMedia(sid)]);
+  // generated_media lists the session's finished renders (filled in by the render module).
+  const generated: unknown[] = [];
+  return ok(c, { draft, draft_version: version, video_infos: media.map(publicMedia), generated_media: generated });
+});
+
+export const stateDocs: RouteDoc[] = [
+  { method: 'get', path: '/api/state/nemo_agent/me/{sid}/latest', summary: 'The session draft, its media and its renders', auth: true, tags: ['sessions'] },
+];
