@@ -7,7 +7,12 @@ import { clone, finish, idMaker, mainVideoTrack, requireMainVideo } from './util
 export const CAPTION_STYLES = ['classic', 'bold', 'karaoke', 'minimal'] as const;
 
 export const addCaptionsArgs = z.object({
-  language: z.string().min(2).max(35).optional().describe('BCP-47 language of the captions; default: the session language'),
+  language: z
+    .string()
+    .min(2)
+    .max(35)
+    .optional()
+    .describe('BCP-47 language of the captions; default: the session language'),
   style: z.enum(CAPTION_STYLES).default('classic'),
   pos: z.enum(['top', 'center', 'bottom']).default('bottom'),
 });
@@ -17,7 +22,10 @@ const MAX_GAP_MS = 800;
 /** Captions this close are joined end to start, so they do not flicker. */
 const BRIDGE_MS = 400;
 
-const STYLE_META: Record<(typeof CAPTION_STYLES)[number], { sizeOfLongSide: number; color: string; highlight?: string }> = {
+const STYLE_META: Record<
+  (typeof CAPTION_STYLES)[number],
+  { sizeOfLongSide: number; color: string; highlight?: string }
+> = {
   classic: { sizeOfLongSide: 0.03, color: '#ffffff' },
   bold: { sizeOfLongSide: 0.038, color: '#ffffff' },
   karaoke: { sizeOfLongSide: 0.034, color: '#ffffff', highlight: '#ffd400' },
@@ -95,7 +103,13 @@ export const addCaptions = defineOp({
     const track: TextTrack = {
       id: existing >= 0 ? draft.t[existing]!.id : newId('cap'),
       tt: 7,
-      m: { name: 'Captions', kind: 'caption', language, style: args.style, ...(style.highlight ? { highlight: style.highlight } : {}) },
+      m: {
+        name: 'Captions',
+        kind: 'caption',
+        language,
+        style: args.style,
+        ...(style.highlight ? { highlight: style.highlight } : {}),
+      },
       sg: segments,
     };
     if (existing >= 0) draft.t[existing] = track;

@@ -29,7 +29,8 @@ export const addMusic = defineOp({
   apply(input, args, ctx): Draft {
     const draft = clone(input);
     const media = findMedia(ctx, args.media_id);
-    if (media.kind !== 'audio' && !media.has_audio) throw new OpError('not_audio', `${media.name} has no audio to use as music.`);
+    if (media.kind !== 'audio' && !media.has_audio)
+      throw new OpError('not_audio', `${media.name} has no audio to use as music.`);
     const musicMs = media.duration_ms ?? 0;
     const contentMs = contentEndMs(draft);
     let d = contentMs > 0 ? contentMs : musicMs;

@@ -24,7 +24,10 @@ function targetTracks(draft: Draft, name: string): Track[] {
   return tracks;
 }
 
-export const setVolumeArgs = z.object({ target, volume: z.number().min(0).max(4).describe('1 = original level, 0.3 = 30%') });
+export const setVolumeArgs = z.object({
+  target,
+  volume: z.number().min(0).max(4).describe('1 = original level, 0.3 = 30%'),
+});
 export const muteArgs = z.object({ target, muted: z.boolean().default(true) });
 export const normalizeLoudnessArgs = z.object({ lufs: z.number().min(-40).max(-5).default(-14) });
 export const denoiseArgs = z.object({ enabled: z.boolean().default(true) });
@@ -70,7 +73,7 @@ export const normalizeLoudness = defineOp({
 
 export const denoise = defineOp({
   name: 'denoise',
-  description: 'Reduce background noise in the clips\' sound (or turn it off).',
+  description: "Reduce background noise in the clips' sound (or turn it off).",
   args: denoiseArgs,
   apply(input, args): Draft {
     const draft = clone(input);

@@ -13,7 +13,10 @@ export const trimToArgs = z
     start_ms: z.number().int().min(0).default(0),
     end_ms: z.number().int().positive().optional().describe('Default: the end of the video'),
   })
-  .refine((a) => a.end_ms === undefined || a.end_ms > a.start_ms, { message: 'end_ms must be after start_ms', path: ['end_ms'] });
+  .refine((a) => a.end_ms === undefined || a.end_ms > a.start_ms, {
+    message: 'end_ms must be after start_ms',
+    path: ['end_ms'],
+  });
 
 function seconds(ms: number): string {
   return `${Math.round(ms / 100) / 10}s`;
@@ -25,7 +28,8 @@ export const cutRange = defineOp({
   args: cutRangeArgs,
   apply(input, args): Draft {
     if (args.start_ms >= input.d) throw new OpError('out_of_range', `The video is only ${seconds(input.d)} long.`);
-    if (args.start_ms === 0 && args.end_ms >= input.d) throw new OpError('cut_everything', 'That would cut the whole video.');
+    if (args.start_ms === 0 && args.end_ms >= input.d)
+      throw new OpError('cut_everything', 'That would cut the whole video.');
     return finish(rippleDelete(clone(input), [{ s: args.start_ms, e: Math.min(args.end_ms, input.d) }]));
   },
 });

@@ -17,7 +17,9 @@ export const fade = defineOp({
     if (draft.d > 0 && args.duration_ms * (args.direction === 'both' ? 2 : 1) > draft.d)
       throw new OpError('fade_too_long', 'The fade is longer than the video.');
     const m = { ...draft.m };
-    for (const key of args.direction === 'both' ? (['fade_in', 'fade_out'] as const) : ([`fade_${args.direction}`] as const)) {
+    for (const key of args.direction === 'both'
+      ? (['fade_in', 'fade_out'] as const)
+      : ([`fade_${args.direction}`] as const)) {
       if (args.duration_ms > 0) m[key] = args.duration_ms;
       else delete m[key];
     }

@@ -7,7 +7,11 @@ import { clone, finish, requireMainVideo } from './util.ts';
 
 export const removeFillersArgs = z.object({
   padding_ms: z.number().int().min(0).max(300).default(30).describe('Extra audio removed around each filler'),
-  extra_words: z.array(z.string().min(1)).max(20).default([]).describe('More words to cut wherever spoken (e.g. "like")'),
+  extra_words: z
+    .array(z.string().min(1))
+    .max(20)
+    .default([])
+    .describe('More words to cut wherever spoken (e.g. "like")'),
 });
 
 function normalizeWord(word: string): string {

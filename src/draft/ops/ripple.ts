@@ -49,7 +49,14 @@ function cutMediaSegment(seg: MediaSeg, a: number, b: number, newId: () => strin
   }
   if (end > b) {
     const { fade_in: _fi, ...m } = seg.m;
-    const piece = { ...seg, id: pieces.length ? newId() : seg.id, s: a, d: end - b, in: seg.in + (b - seg.s) * speed, m };
+    const piece = {
+      ...seg,
+      id: pieces.length ? newId() : seg.id,
+      s: a,
+      d: end - b,
+      in: seg.in + (b - seg.s) * speed,
+      m,
+    };
     pieces.push(piece as MediaSeg);
   }
   return pieces;
@@ -66,7 +73,12 @@ function cutTextSegment(seg: TextSegment, a: number, b: number, language: string
     .map((w) => ({ w: w.w, s: mapPoint(w.s, a, b), e: mapPoint(w.e, a, b) }));
   if (kept.length === 0) return null;
   const text =
-    kept.length === words.length ? seg.text : (layoutLines(kept.map((w) => w.w), isSpaceless(language)) ?? kept.map((w) => w.w).join(' '));
+    kept.length === words.length
+      ? seg.text
+      : (layoutLines(
+          kept.map((w) => w.w),
+          isSpaceless(language),
+        ) ?? kept.map((w) => w.w).join(' '));
   return { ...seg, s, d: e - s, text, m: { ...seg.m, words: kept } };
 }
 
@@ -80,7 +92,9 @@ export function rippleDelete(draft: Draft, ranges: readonly Interval[]): Draft {
     for (const track of draft.t) {
       if (isMusic(track)) continue;
       if (track.tt === 7) {
-        track.sg = track.sg.map((seg) => cutTextSegment(seg, a, b, track.m.language)).filter((x): x is TextSegment => x !== null);
+        track.sg = track.sg
+          .map((seg) => cutTextSegment(seg, a, b, track.m.language))
+          .filter((x): x is TextSegment => x !== null);
       } else if (track.tt === 0) {
         track.sg = track.sg.flatMap((seg) => cutMediaSegment(seg, a, b, () => newId('s')) as VisualSegment[]);
       } else {
@@ -95,9 +109,12 @@ export function rippleDelete(draft: Draft, ranges: readonly Interval[]): Draft {
 /** Shorten (or drop) music beds so they end with the rest of the content. */
 export function clampMusic(draft: Draft): void {
   let contentEnd = 0;
-  for (const track of draft.t) if (!isMusic(track)) for (const seg of track.sg) contentEnd = Math.max(contentEnd, seg.s + seg.d);
+  for (const track of draft.t)
+    if (!isMusic(track)) for (const seg of track.sg) contentEnd = Math.max(contentEnd, seg.s + seg.d);
   for (const track of draft.t) {
     if (!isMusic(track) || track.tt !== 1) continue;
-    track.sg = track.sg.filter((seg) => seg.s < contentEnd).map((seg) => ({ ...seg, d: Math.min(seg.d, contentEnd - seg.s) }));
+    track.sg = track.sg
+      .filter((seg) => seg.s < contentEnd)
+      .map((seg) => ({ ...seg, d: Math.min(seg.d, contentEnd - seg.s) }));
   }
 }

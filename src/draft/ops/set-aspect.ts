@@ -7,7 +7,10 @@ export const ASPECTS = ['16:9', '9:16', '1:1', '4:5'] as const satisfies readonl
 
 export const setAspectArgs = z.object({
   aspect: z.enum(ASPECTS),
-  fit: z.enum(['cover', 'contain']).default('cover').describe('cover = fill the frame (crop), contain = fit whole (bars)'),
+  fit: z
+    .enum(['cover', 'contain'])
+    .default('cover')
+    .describe('cover = fill the frame (crop), contain = fit whole (bars)'),
 });
 
 export const setAspect = defineOp({

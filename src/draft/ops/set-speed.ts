@@ -49,19 +49,21 @@ export const setSpeed = defineOp({
     const map = timeMap(spans);
     for (const track of draft.t) {
       if (track.tt === 1 && track.m.kind === 'music') continue;
-      for (const seg of track.sg) {
-        const s = map(seg.s);
-        const e = map(seg.s + seg.d);
-        if (track.tt === 7) {
+      if (track.tt === 7) {
+        for (const seg of track.sg) {
+          const s = map(seg.s);
+          seg.d = Math.max(1, map(seg.s + seg.d) - s);
           seg.s = s;
-          seg.d = Math.max(1, e - s);
-          if (seg.m.words) seg.m.words = seg.m.words.map((w) => ({ w: w.w, s: Math.round(map(w.s)), e: Math.round(map(w.e)) }));
-        } else {
-          // Media plays `factor` times faster, however it was timed before.
-          seg.d = (seg.d * (seg.m.speed ?? 1)) / args.factor;
-          seg.s = s;
-          seg.m.speed = args.factor;
+          if (seg.m.words)
+            seg.m.words = seg.m.words.map((w) => ({ w: w.w, s: Math.round(map(w.s)), e: Math.round(map(w.e)) }));
         }
+        continue;
+      }
+      for (const seg of track.sg) {
+        // Media plays `factor` times faster, however it was timed before.
+        seg.d = (seg.d * (seg.m.speed ?? 1)) / args.factor;
+        seg.s = map(seg.s);
+        seg.m.speed = args.factor;
       }
     }
     fitMusic(draft);

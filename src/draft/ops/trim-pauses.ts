@@ -29,7 +29,8 @@ export const trimPauses = defineOp({
         if (cut.e > cut.s) ranges.push(...sourceToTimeline(draft, src, cut));
       }
     }
-    if (ranges.length === 0) throw new OpError('nothing_to_trim', `No pauses of ${args.min_silence_ms} ms or longer found.`);
+    if (ranges.length === 0)
+      throw new OpError('nothing_to_trim', `No pauses of ${args.min_silence_ms} ms or longer found.`);
     return finish(rippleDelete(draft, ranges));
   },
 });

@@ -52,7 +52,8 @@ export function mainVideoTrack(draft: Draft): VideoTrack | undefined {
 
 export function requireMainVideo(draft: Draft): VideoTrack {
   const track = mainVideoTrack(draft);
-  if (!track || track.sg.length === 0) throw new OpError('empty_draft', 'The timeline has no video yet: upload a clip first.');
+  if (!track || track.sg.length === 0)
+    throw new OpError('empty_draft', 'The timeline has no video yet: upload a clip first.');
   return track;
 }
 

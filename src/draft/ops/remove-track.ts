@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import type { Draft } from '../schema.ts';
+import { defineOp, OpError } from './types.ts';
+import { clone, finish } from './util.ts';
+
+export const removeTrackArgs = z.object({
+  target: z.enum(['captions', 'music', 'title', 'text']).describe('Which added layer to remove'),
+});
+
+const KIND = { captions: 'caption', music: 'music', title: 'title', text: 'text' } as const;
+
+export const removeTrack = defineOp({
+  name: 'remove_track',
+  description: 'Remove the captions, the background music, the title or the text overlays.',
+  args: removeTrackArgs,
+  apply(input, args): Draft {
+    const draft = clone(input);
+    const kind = KIND[args.target];
+    const kept = draft.t.filter((t) => t.m.kind !== kind);
+    if (kept.length === draft.t.length)
+      throw new OpError('track_not_found', `There is no ${args.target} track to remove.`);
+    draft.t = kept;
+    if (args.target === 'title' && draft.m) {
+      const { title: _title, ...m } = draft.m;
+      draft.m = m;
+    }
+    return finish(draft);
+  },
+});
