@@ -5,7 +5,7 @@ import { ErrorCode } from './lib/errors.ts';
 import { onError } from './lib/on-error.ts';
 import { auth, authDocs } from './routes/auth.ts';
 import { blob, blobDocs } from './routes/blob.ts';
-import { credits, creditDocs } from './routes/credits.ts';
+import { creditDocs, credits } from './routes/credits.ts';
 import { health, healthDocs } from './routes/health.ts';
 import { openApiRoute } from './routes/openapi.ts';
 import { sessionDocs, sessions } from './routes/sessions.ts';
@@ -28,9 +28,14 @@ app.route('/api', sessions);
 app.route('/api/credits', credits);
 app.route('/api/state', state);
 app.route('/api/blob', blob);
-app.route('/openapi.json', openApiRoute([...healthDocs, ...authDocs, ...sessionDocs, ...creditDocs, ...stateDocs, ...blobDocs]));
+app.route(
+  '/openapi.json',
+  openApiRoute([...healthDocs, ...authDocs, ...sessionDocs, ...creditDocs, ...stateDocs, ...blobDocs]),
+);
 
-app.notFound((c) => errorResponse(ErrorCode.NOT_FOUND, `No route for ${c.req.method} ${new URL(c.req.url).pathname}: see /openapi.json`));
+app.notFound((c) =>
+  errorResponse(ErrorCode.NOT_FOUND, `No route for ${c.req.method} ${new URL(c.req.url).pathname}: see /openapi.json`),
+);
 app.onError(onError);
 
 export default app satisfies ExportedHandler<Env>;

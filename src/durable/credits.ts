@@ -41,7 +41,9 @@ export function balance(sql: SqlStorage): Balance {
 }
 
 export function ledger(sql: SqlStorage, limit = 500): LedgerRow[] {
-  return sql.exec('SELECT seq, at, kind, amount, ref, note FROM ledger ORDER BY seq DESC LIMIT ?', limit).toArray() as unknown as LedgerRow[];
+  return sql
+    .exec('SELECT seq, at, kind, amount, ref, note FROM ledger ORDER BY seq DESC LIMIT ?', limit)
+    .toArray() as unknown as LedgerRow[];
 }
 
 export function grant(sql: SqlStorage, amount: number, note: string, nowMs: number): void {
@@ -49,7 +51,10 @@ export function grant(sql: SqlStorage, amount: number, note: string, nowMs: numb
 }
 
 function movesFor(sql: SqlStorage, ref: string) {
-  const rows = sql.exec('SELECT kind, amount FROM ledger WHERE ref = ?', ref).toArray() as { kind: string; amount: number }[];
+  const rows = sql.exec('SELECT kind, amount FROM ledger WHERE ref = ?', ref).toArray() as {
+    kind: string;
+    amount: number;
+  }[];
   return {
     frozen: rows.find((r) => r.kind === 'freeze')?.amount ?? null,
     settled: rows.some((r) => r.kind === 'spend' || r.kind === 'refund'),
@@ -57,7 +62,14 @@ function movesFor(sql: SqlStorage, ref: string) {
 }
 
 /** Freezes `amount` for `ref` once; a second call for the same ref is a no-op (retried step). */
-export function freeze(sql: SqlStorage, ref: string, amount: number, note: string, nowMs: number, bindUrl: string | null) {
+export function freeze(
+  sql: SqlStorage,
+  ref: string,
+  amount: number,
+  note: string,
+  nowMs: number,
+  bindUrl: string | null,
+) {
   const existing = movesFor(sql, ref);
   if (existing.frozen !== null) return { frozen: existing.frozen, already: true };
   const { available } = balance(sql);

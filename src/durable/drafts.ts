@@ -43,7 +43,8 @@ export function commitDraft(
 export function moveHead(sql: SqlStorage, sessionId: string, step: -1 | 1, nowMs: number) {
   const session = getSession(sql, sessionId);
   const target = session.draft_version + step;
-  const exists = sql.exec('SELECT 1 FROM drafts WHERE session_id = ? AND version = ?', sessionId, target).toArray().length > 0;
+  const exists =
+    sql.exec('SELECT 1 FROM drafts WHERE session_id = ? AND version = ?', sessionId, target).toArray().length > 0;
   if (!exists) return null;
   const undone = step === -1 ? readDraft(sql, sessionId).op : null;
   sql.exec('UPDATE sessions SET head_version = ?, updated_at = ? WHERE id = ?', target, nowMs, sessionId);
@@ -53,7 +54,9 @@ export function moveHead(sql: SqlStorage, sessionId: string, step: -1 | 1, nowMs
 
 export function draftHistory(sql: SqlStorage, sessionId: string) {
   getSession(sql, sessionId);
-  return sql.exec('SELECT version, op, created_at FROM drafts WHERE session_id = ? ORDER BY version', sessionId).toArray() as {
+  return sql
+    .exec('SELECT version, op, created_at FROM drafts WHERE session_id = ? ORDER BY version', sessionId)
+    .toArray() as {
     version: number;
     op: string;
     created_at: number;

@@ -32,7 +32,13 @@ const toRecord = ({ id, has_audio, ...rest }: Row): MediaRecord => ({
   has_audio: has_audio === null ? null : has_audio === 1,
 });
 
-export function addMedia(sql: SqlStorage, sessionId: string, m: NewMedia, probe: ProbeResult | null, nowMs: number): MediaRecord {
+export function addMedia(
+  sql: SqlStorage,
+  sessionId: string,
+  m: NewMedia,
+  probe: ProbeResult | null,
+  nowMs: number,
+): MediaRecord {
   getSession(sql, sessionId);
   sql.exec(
     `INSERT INTO media (id, session_id, name, kind, mime, size, r2_key, content_hash, duration_ms, width, height, fps,
@@ -61,13 +67,17 @@ export function addMedia(sql: SqlStorage, sessionId: string, m: NewMedia, probe:
 
 export function listMedia(sql: SqlStorage, sessionId: string): MediaRecord[] {
   getSession(sql, sessionId);
-  return (sql.exec('SELECT * FROM media WHERE session_id = ? ORDER BY created_at, rowid', sessionId).toArray() as unknown as Row[]).map(
-    toRecord,
-  );
+  return (
+    sql
+      .exec('SELECT * FROM media WHERE session_id = ? ORDER BY created_at, rowid', sessionId)
+      .toArray() as unknown as Row[]
+  ).map(toRecord);
 }
 
 export function getMedia(sql: SqlStorage, sessionId: string, mediaId: string): MediaRecord | null {
-  const row = sql.exec('SELECT * FROM media WHERE session_id = ? AND id = ?', sessionId, mediaId).toArray()[0] as Row | undefined;
+  const row = sql.exec('SELECT * FROM media WHERE session_id = ? AND id = ?', sessionId, mediaId).toArray()[0] as
+    | Row
+    | undefined;
   return row ? toRecord(row) : null;
 }
 

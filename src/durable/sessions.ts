@@ -75,7 +75,9 @@ export function getSession(sql: SqlStorage, sessionId: string): SessionRecord {
 }
 
 export function listSessions(sql: SqlStorage): SessionRecord[] {
-  return (sql.exec('SELECT * FROM sessions ORDER BY created_at DESC').toArray() as unknown as SessionRow[]).map(toRecord);
+  return (sql.exec('SELECT * FROM sessions ORDER BY created_at DESC').toArray() as unknown as SessionRow[]).map(
+    toRecord,
+  );
 }
 
 export function deleteSessionRows(sql: SqlStorage, sessionId: string): void {

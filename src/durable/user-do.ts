@@ -1,7 +1,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { Draft } from '../draft/schema.ts';
 import type { ProbeResult } from '../lib/engine-protocol.ts';
-import { AppError, toRpcError } from '../lib/errors.ts';
+import { AppError, type RpcResult } from '../lib/errors.ts';
 import * as credits from './credits.ts';
 import { commitDraft, draftHistory, moveHead } from './drafts.ts';
 import { addMedia, getMedia, listMedia, type NewMedia } from './media.ts';
@@ -22,12 +22,17 @@ export class UserDO extends DurableObject<Env> {
     ctx.blockConcurrencyWhile(async () => migrate(this.sql));
   }
 
-  /** Runs `fn` in one transaction; AppErrors cross the RPC boundary with their code intact. */
-  protected tx<T>(fn: () => T): T {
+  /**
+   * Runs `fn` in one storage transaction. An AppError is returned as a value, not thrown:
+   * errors thrown across RPC lose their class and surface as unhandled rejections, so the
+   * caller's `userStub` client turns the value back into a thrown AppError on its side.
+   */
+  protected tx<T>(fn: () => T): RpcResult<T> {
     try {
-      return this.ctx.storage.transactionSync(fn);
+      return { rpc: 1, ok: true, value: this.ctx.storage.transactionSync(fn) };
     } catch (err) {
-      throw err instanceof AppError ? toRpcError(err) : err;
+      if (err instanceof AppError) return { rpc: 1, ok: false, error: { code: err.code, message: err.message, data: err.data } };
+      throw err;
     }
   }
 
@@ -36,18 +41,32 @@ export class UserDO extends DurableObject<Env> {
     return this.tx(() => {
       const known = this.sql.exec("SELECT v FROM meta WHERE k = 'user_id'").toArray().length > 0;
       if (!known) {
-        this.sql.exec("INSERT INTO meta (k, v) VALUES ('user_id', ?), ('created_at', ?)", args.userId, String(args.nowMs));
+        this.sql.exec(
+          "INSERT INTO meta (k, v) VALUES ('user_id', ?), ('created_at', ?)",
+          args.userId,
+          String(args.nowMs),
+        );
         credits.grant(this.sql, args.starterCredits, 'starter grant (anonymous)', args.nowMs);
       }
       const expiresAt = args.nowMs + args.ttlMs;
-      this.sql.exec('INSERT INTO tokens (hash, created_at, expires_at) VALUES (?, ?, ?)', args.tokenHash, args.nowMs, expiresAt);
-      return { user_id: args.userId, credits: credits.balance(this.sql).available, expires_at: expiresAt, is_new: !known };
+      this.sql.exec(
+        'INSERT INTO tokens (hash, created_at, expires_at) VALUES (?, ?, ?)',
+        args.tokenHash,
+        args.nowMs,
+        expiresAt,
+      );
+      return {
+        user_id: args.userId,
+        credits: credits.balance(this.sql).available,
+        expires_at: expiresAt,
+        is_new: !known,
+      };
     });
   }
 
   /** Returns why a token is refused instead of throwing: refusals are routine, not errors. */
-  authenticate(tokenHash: string, nowMs: number): { ok: true; userId: string } | { ok: false; reason: string } {
-    return this.tx(() => {
+  authenticate(tokenHash: string, nowMs: number) {
+    return this.tx((): { ok: true; userId: string } | { ok: false; reason: string } => {
       const row = this.sql.exec('SELECT expires_at, revoked_at FROM tokens WHERE hash = ?', tokenHash).toArray()[0] as
         | { expires_at: number; revoked_at: number | null }
         | undefined;
@@ -58,9 +77,11 @@ export class UserDO extends DurableObject<Env> {
     });
   }
 
-  revokeToken(tokenHash: string, nowMs: number): boolean {
+  revokeToken(tokenHash: string, nowMs: number) {
     return this.tx(
-      () => this.sql.exec('UPDATE tokens SET revoked_at = ? WHERE hash = ? AND revoked_at IS NULL', nowMs, tokenHash).rowsWritten > 0,
+      () =>
+        this.sql.exec('UPDATE tokens SET revoked_at = ? WHERE hash = ? AND revoked_at IS NULL', nowMs, tokenHash)
+          .rowsWritten > 0,
     );
   }
 
@@ -99,14 +120,15 @@ export class UserDO extends DurableObject<Env> {
   }
 
   /** Deletes the session's rows, then its uploads in R2 (rows first: a crash leaves orphans, not dangling rows). */
-  async deleteSession(sessionId: string) {
+  async deleteSession(sessionId: string): Promise<RpcResult<{ deleted: string; objects: number }>> {
     const keys = this.tx(() => {
       const media = listMedia(this.sql, sessionId).map((m) => m.r2_key);
       deleteSessionRows(this.sql, sessionId);
       return media;
     });
-    if (keys.length) await this.env.MEDIA.delete(keys);
-    return { deleted: sessionId, objects: keys.length };
+    if (!keys.ok) return keys;
+    if (keys.value.length) await this.env.MEDIA.delete(keys.value);
+    return { rpc: 1, ok: true, value: { deleted: sessionId, objects: keys.value.length } };
   }
 
   getDraft(sessionId: string) {
@@ -135,7 +157,13 @@ export class UserDO extends DurableObject<Env> {
       getSession(this.sql, sessionId);
       const at = Date.now();
       for (const e of entries) {
-        this.sql.exec('INSERT INTO chat (session_id, role, text, at) VALUES (?, ?, ?, ?)', sessionId, e.role, e.text, at);
+        this.sql.exec(
+          'INSERT INTO chat (session_id, role, text, at) VALUES (?, ?, ?, ?)',
+          sessionId,
+          e.role,
+          e.text,
+          at,
+        );
       }
     });
   }

@@ -1,4 +1,4 @@
-import type { UserDO } from '../durable/user-do.ts';
+import type { UserClient } from './user-stub.ts';
 
 /** Hono's typing for this Worker: bindings from `wrangler types`, per-request variables set by middleware. */
 export type AppEnv = {
@@ -6,6 +6,6 @@ export type AppEnv = {
   Variables: {
     requestId: string;
     userId: string;
-    user: DurableObjectStub<UserDO>;
+    user: UserClient;
   };
 };

@@ -22,7 +22,8 @@ export function newToken(userId: string): string {
 
 export const hashToken = (token: string) => sha256Hex(token);
 
-const unauthorized = (why: string) => new AppError(ErrorCode.UNAUTHORIZED, `${why}: acquire a new token with POST /api/auth/anonymous-token`);
+const unauthorized = (why: string) =>
+  new AppError(ErrorCode.UNAUTHORIZED, `${why}: acquire a new token with POST /api/auth/anonymous-token`);
 
 /** Bearer auth: finds the user's Durable Object from the token and asks it to vouch for the token. */
 export const requireAuth = createMiddleware<AppEnv>(async (c, next) => {

@@ -16,7 +16,12 @@ export function ok<T>(c: Context, data: T, message = 'ok') {
   return c.json(envelope(0, message, data), 200);
 }
 
-export function errorResponse(code: ErrorCode, message: string, data: unknown = null, headers: Record<string, string> = {}) {
+export function errorResponse(
+  code: ErrorCode,
+  message: string,
+  data: unknown = null,
+  headers: Record<string, string> = {},
+) {
   return new Response(JSON.stringify(envelope(code, message, data)), {
     status: HTTP_STATUS[code],
     headers: { 'content-type': 'application/json; charset=utf-8', ...headers },

@@ -50,30 +50,19 @@ export class AppError extends Error {
   }
 }
 
-/**
- * Errors thrown inside a Durable Object reach the Worker through RPC as plain Errors: the class
- * is lost but the message survives. We encode the code and data into the message and decode
- * them on the other side, so a DO can throw a 1002 and the route answers 1002.
- */
-const RPC_TAG = 'APPERR:';
-export function toRpcError(err: AppError): Error {
-  return new Error(RPC_TAG + JSON.stringify({ code: err.code, message: err.message, data: err.data }));
+/** What a Durable Object RPC method returns: its value, or the AppError it refused with. */
+export type RpcResult<T> =
+  | { rpc: 1; ok: true; value: T }
+  | { rpc: 1; ok: false; error: { code: ErrorCode; message: string; data: Record<string, unknown> | null } };
+
+export function isRpcResult(v: unknown): v is RpcResult<unknown> {
+  return typeof v === 'object' && v !== null && (v as { rpc?: unknown }).rpc === 1 && 'ok' in v;
 }
-export function fromRpcError(err: unknown): AppError | null {
-  if (err instanceof AppError) return err;
-  const message = err instanceof Error ? err.message : typeof err === 'string' ? err : '';
-  const at = message.indexOf(RPC_TAG);
-  if (at < 0) return null;
-  try {
-    const parsed = JSON.parse(message.slice(at + RPC_TAG.length)) as {
-      code: ErrorCode;
-      message: string;
-      data: Record<string, unknown> | null;
-    };
-    return new AppError(parsed.code, parsed.message, parsed.data);
-  } catch {
-    return null;
-  }
+
+/** Unwraps an RpcResult: the value, or the AppError thrown again on the caller's side. */
+export function unwrap<T>(r: RpcResult<T>): T {
+  if (r.ok) return r.value;
+  throw new AppError(r.error.code, r.error.message, r.error.data);
 }
 
 export const sessionNotFound = () => new AppError(ErrorCode.SESSION_NOT_FOUND, 'Session not found');

@@ -10,7 +10,12 @@ const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepr
 export function buildOpenApi(docs: RouteDoc[], info: { title: string; version: string }) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const d of docs) {
-    const params = [...d.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+    const params = [...d.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
+      name: m[1],
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+    }));
     const op: Record<string, unknown> = {
       summary: d.summary,
       tags: d.tags,
@@ -18,13 +23,19 @@ export function buildOpenApi(docs: RouteDoc[], info: { title: string; version: s
       responses: {
         200: {
           description: 'Envelope with code 0',
-          content: { [d.produces ?? 'application/json']: { schema: d.produces ? { type: 'string' } : json(Envelope(d.data)) } },
+          content: {
+            [d.produces ?? 'application/json']: { schema: d.produces ? { type: 'string' } : json(Envelope(d.data)) },
+          },
         },
-        default: { description: 'Envelope with a non-zero code (see the error table)', content: { 'application/json': { schema: json(Envelope(undefined)) } } },
+        default: {
+          description: 'Envelope with a non-zero code (see the error table)',
+          content: { 'application/json': { schema: json(Envelope(undefined)) } },
+        },
       },
     };
     if (d.auth) op.security = [{ bearer: [] }];
-    if (d.body) op.requestBody = { required: true, content: { [d.bodyType ?? 'application/json']: { schema: json(d.body) } } };
+    if (d.body)
+      op.requestBody = { required: true, content: { [d.bodyType ?? 'application/json']: { schema: json(d.body) } } };
     paths[d.path] ??= {};
     paths[d.path]![d.method] = op;
   }

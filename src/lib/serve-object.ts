@@ -1,7 +1,12 @@
 import { AppError, ErrorCode } from './errors.ts';
 
 /** Serves an R2 object with Range support (players and ffmpeg seek with Range requests). */
-export async function serveObject(bucket: R2Bucket, key: string, req: Request, downloadName?: string): Promise<Response> {
+export async function serveObject(
+  bucket: R2Bucket,
+  key: string,
+  req: Request,
+  downloadName?: string,
+): Promise<Response> {
   const rangeHeader = req.headers.get('range');
   const object = await bucket.get(key, rangeHeader ? { range: req.headers } : {});
   if (!object) throw new AppError(ErrorCode.NOT_FOUND, 'No such object (it may have expired)');

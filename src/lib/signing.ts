@@ -27,7 +27,13 @@ export async function signBlobUrl(
   return `${origin.replace(/\/$/, '')}/api/blob/${path}?m=${method}&exp=${expS}&sig=${sig}`;
 }
 
-export async function verifyBlobSignature(secret: string, key: string, method: BlobMethod, url: URL, nowMs = Date.now()) {
+export async function verifyBlobSignature(
+  secret: string,
+  key: string,
+  method: BlobMethod,
+  url: URL,
+  nowMs = Date.now(),
+) {
   const expS = Number(url.searchParams.get('exp'));
   const sig = url.searchParams.get('sig') ?? '';
   if (url.searchParams.get('m') !== method || !Number.isFinite(expS) || !sig) {

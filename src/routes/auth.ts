@@ -24,7 +24,11 @@ export const auth = new Hono<AppEnv>();
 
 auth.post('/anonymous-token', async (c) => {
   const header = c.req.header('x-client-id');
-  if (header === undefined) throw new AppError(ErrorCode.BAD_REQUEST, 'Missing X-Client-Id header (8-128 characters identifying this device or client)');
+  if (header === undefined)
+    throw new AppError(
+      ErrorCode.BAD_REQUEST,
+      'Missing X-Client-Id header (8-128 characters identifying this device or client)',
+    );
   const parsed = ClientId.safeParse(header.trim());
   if (!parsed.success) throw new AppError(ErrorCode.BAD_REQUEST, parsed.error.issues[0]!.message);
   const userId = await userIdForClient(c.env.SIGNING_SECRET, parsed.data);

@@ -2,8 +2,8 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../lib/app-env.ts';
 import { AppError, ErrorCode } from '../lib/errors.ts';
 import type { RouteDoc } from '../lib/openapi-registry.ts';
-import { verifyBlobSignature } from '../lib/signing.ts';
 import { serveObject } from '../lib/serve-object.ts';
+import { verifyBlobSignature } from '../lib/signing.ts';
 
 /**
  * Signed object access for the media engine and download links: GET (with Range, so ffmpeg
@@ -29,13 +29,25 @@ blob.put('/*', async (c) => {
   }
   const fixed = new FixedLengthStream(length);
   const [object] = await Promise.all([
-    c.env.MEDIA.put(key, fixed.readable, { httpMetadata: { contentType: c.req.header('content-type') ?? 'application/octet-stream' } }),
+    c.env.MEDIA.put(key, fixed.readable, {
+      httpMetadata: { contentType: c.req.header('content-type') ?? 'application/octet-stream' },
+    }),
     c.req.raw.body.pipeTo(fixed.writable),
   ]);
   return c.json({ code: 0, message: 'ok', data: { key, size: object?.size ?? length, etag: object?.etag ?? null } });
 });
 
 export const blobDocs: RouteDoc[] = [
-  { method: 'get', path: '/api/blob/{key}', summary: 'Read an object through a signed URL (Range supported)', tags: ['blobs'] },
-  { method: 'put', path: '/api/blob/{key}', summary: 'Write an object through a signed URL (Content-Length required)', tags: ['blobs'] },
+  {
+    method: 'get',
+    path: '/api/blob/{key}',
+    summary: 'Read an object through a signed URL (Range supported)',
+    tags: ['blobs'],
+  },
+  {
+    method: 'put',
+    path: '/api/blob/{key}',
+    summary: 'Write an object through a signed URL (Content-Length required)',
+    tags: ['blobs'],
+  },
 ];

@@ -21,6 +21,19 @@ credits.get('/ledger', async (c) => {
 });
 
 export const creditDocs: RouteDoc[] = [
-  { method: 'get', path: '/api/credits/balance/simple', summary: 'Credits: available, frozen, total = available + frozen', auth: true, data: BalanceData, tags: ['credits'] },
-  { method: 'get', path: '/api/credits/ledger', summary: 'Every credits move (grant, freeze, spend, refund), newest first', auth: true, tags: ['credits'] },
+  {
+    method: 'get',
+    path: '/api/credits/balance/simple',
+    summary: 'Credits: available, frozen, total = available + frozen',
+    auth: true,
+    data: BalanceData,
+    tags: ['credits'],
+  },
+  {
+    method: 'get',
+    path: '/api/credits/ledger',
+    summary: 'Every credits move (grant, freeze, spend, refund), newest first',
+    auth: true,
+    tags: ['credits'],
+  },
 ];

@@ -19,4 +19,6 @@ health.get('/', async (c) => {
   return ok(c, { status: 'ok', engine, time: new Date().toISOString() });
 });
 
-export const healthDocs: RouteDoc[] = [{ method: 'get', path: '/health', summary: 'Service health and engine reachability', tags: ['meta'] }];
+export const healthDocs: RouteDoc[] = [
+  { method: 'get', path: '/health', summary: 'Service health and engine reachability', tags: ['meta'] },
+];

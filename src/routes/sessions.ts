@@ -50,7 +50,21 @@ sessions.get('/sessions', requireAuth, async (c) => {
 sessions.delete('/sessions/:sid', requireAuth, async (c) => ok(c, await c.var.user.deleteSession(c.req.param('sid'))));
 
 export const sessionDocs: RouteDoc[] = [
-  { method: 'post', path: '/api/tasks/me/with-session/nemo_agent', summary: 'Create an editing session', auth: true, body: CreateSessionBody, data: SessionData, tags: ['sessions'] },
+  {
+    method: 'post',
+    path: '/api/tasks/me/with-session/nemo_agent',
+    summary: 'Create an editing session',
+    auth: true,
+    body: CreateSessionBody,
+    data: SessionData,
+    tags: ['sessions'],
+  },
   { method: 'get', path: '/api/sessions', summary: 'List your sessions, newest first', auth: true, tags: ['sessions'] },
-  { method: 'delete', path: '/api/sessions/{sid}', summary: 'Delete a session, its drafts, chat and uploads', auth: true, tags: ['sessions'] },
+  {
+    method: 'delete',
+    path: '/api/sessions/{sid}',
+    summary: 'Delete a session, its drafts, chat and uploads',
+    auth: true,
+    tags: ['sessions'],
+  },
 ];

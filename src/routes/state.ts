@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
+import { publicMedia } from '../durable/media.ts';
 import type { AppEnv } from '../lib/app-env.ts';
 import { requireAuth } from '../lib/auth.ts';
 import { ok } from '../lib/envelope.ts';
 import type { RouteDoc } from '../lib/openapi-registry.ts';
-import { publicMedia } from '../durable/media.ts';
 
 export const state = new Hono<AppEnv>();
 state.use('*', requireAuth);
@@ -17,5 +17,11 @@ state.get('/nemo_agent/me/:sid/latest', async (c) => {
 });
 
 export const stateDocs: RouteDoc[] = [
-  { method: 'get', path: '/api/state/nemo_agent/me/{sid}/latest', summary: 'The session draft, its media and its renders', auth: true, tags: ['sessions'] },
+  {
+    method: 'get',
+    path: '/api/state/nemo_agent/me/{sid}/latest',
+    summary: 'The session draft, its media and its renders',
+    auth: true,
+    tags: ['sessions'],
+  },
 ];

@@ -1,7 +1,7 @@
 import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import type { UserDO } from '../../src/durable/user-do.ts';
-import { userStub } from '../../src/lib/user-stub.ts';
+import { rawUserStub, userStub } from '../../src/lib/user-stub.ts';
 import { call, json, mintToken } from './helpers.ts';
 
 describe('POST /api/auth/anonymous-token', () => {
@@ -22,7 +22,9 @@ describe('POST /api/auth/anonymous-token', () => {
     expect(b.user_id).toBe(a.user_id);
     expect(b.token).not.toBe(a.token);
     expect(b.credits).toBe(100);
-    const bal = await json<{ available: number; frozen: number; total: number }>(await call('/api/credits/balance/simple', { token: a.token }));
+    const bal = await json<{ available: number; frozen: number; total: number }>(
+      await call('/api/credits/balance/simple', { token: a.token }),
+    );
     expect(bal.data).toEqual({ available: 100, frozen: 0, total: 100 });
     const other = await mintToken('another-client-id-43');
     expect(other.user_id).not.toBe(a.user_id);
@@ -60,7 +62,7 @@ describe('bearer auth', () => {
     const t = await mintToken();
     expect((await call('/api/credits/balance/simple', { token: t.token })).status).toBe(200);
     // Drive the clock: move this token's expiry into the past inside the user's object.
-    await runInDurableObject(userStub(env, t.user_id), async (_obj: UserDO, state) => {
+    await runInDurableObject(rawUserStub(env, t.user_id), async (_obj: UserDO, state) => {
       state.storage.sql.exec('UPDATE tokens SET expires_at = ?', Date.now() - 1);
     });
     const res = await call('/api/credits/balance/simple', { token: t.token });

@@ -26,7 +26,10 @@ export async function mintToken(clientId = `test-client-${Date.now()}-${counter+
   return { ...body.data, clientId };
 }
 
-export async function newSession(token: string, body: Record<string, unknown> = { task_name: 'project', language: 'en' }) {
+export async function newSession(
+  token: string,
+  body: Record<string, unknown> = { task_name: 'project', language: 'en' },
+) {
   const res = await call('/api/tasks/me/with-session/nemo_agent', {
     method: 'POST',
     token,

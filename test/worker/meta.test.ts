@@ -1,0 +1,59 @@
+import { Hono } from 'hono';
+import { describe, expect, it } from 'vitest';
+import type { AppEnv } from '../../src/lib/app-env.ts';
+import { onError } from '../../src/lib/on-error.ts';
+import { call, json } from './helpers.ts';
+
+describe('health, openapi and errors', () => {
+  it('answers /health without auth', async () => {
+    const res = await call('/health');
+    expect(res.status).toBe(200);
+    const body = await json<{ status: string; engine: string }>(res);
+    expect(body.data).toMatchObject({ status: 'ok', engine: 'not configured' });
+  });
+
+  it('publishes an OpenAPI document covering the contract paths', async () => {
+    const res = await call('/openapi.json');
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as { openapi: string; paths: Record<string, Record<string, unknown>> };
+    expect(doc.openapi).toBe('3.1.0');
+    for (const [path, method] of [
+      ['/api/auth/anonymous-token', 'post'],
+      ['/api/tasks/me/with-session/nemo_agent', 'post'],
+      ['/api/credits/balance/simple', 'get'],
+      ['/api/state/nemo_agent/me/{sid}/latest', 'get'],
+      ['/health', 'get'],
+    ] as const) {
+      expect(doc.paths[path]?.[method], `${method} ${path}`).toBeDefined();
+    }
+    const body = doc.paths['/api/tasks/me/with-session/nemo_agent']!.post as {
+      requestBody: { content: Record<string, { schema: { properties: Record<string, unknown> } }> };
+    };
+    expect(Object.keys(body.requestBody.content['application/json']!.schema.properties)).toEqual(['task_name', 'language']);
+  });
+
+  it('answers an unknown route with the envelope', async () => {
+    const res = await call('/api/nothing-here');
+    expect(res.status).toBe(404);
+    expect((await json(res)).code).toBe(404);
+  });
+
+  it('turns an unknown error into a generic 500 with a request id and no stack', async () => {
+    const app = new Hono<AppEnv>();
+    app.use('*', async (c, next) => {
+      c.set('requestId', 'req-123');
+      await next();
+    });
+    app.get('/boom', () => {
+      throw new TypeError('secret internals at line 42');
+    });
+    app.onError(onError);
+    const res = await app.request('/boom');
+    expect(res.status).toBe(500);
+    const body = await json<{ request_id: string }>(res);
+    expect(body.code).toBe(500);
+    expect(body.data.request_id).toBe('req-123');
+    expect(body.message).toContain('req-123');
+    expect(JSON.stringify(body)).not.toMatch(/secret internals|line 42|TypeError/);
+  });
+});
