@@ -1,0 +1,99 @@
+/** Analyse one media file: pauses, speech intervals, words (with fillers), cached per content hash. */
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AnalyseResult } from '../../../src/lib/engine-protocol.ts';
+import type { RecognizedWord, SpeechRecognizer } from '../asr/types.ts';
+import { PCM_BYTES_PER_MS } from '../asr/wav.ts';
+import type { EngineConfig } from '../config.ts';
+import { runFfmpeg } from '../ffmpeg/run-ffmpeg.ts';
+import { probeMedia } from '../probe/probe-media.ts';
+import { AnalysisCache } from './cache.ts';
+import { mapLimit, planChunks, slicePcm } from './chunks.ts';
+import { isFiller } from './fillers.ts';
+import { complement, detectPauses, type Interval, pauseThresholdDb, speechLevelDb } from './pauses.ts';
+
+export interface AnalyseInput {
+  url: string;
+  content_hash: string;
+  language: string;
+  words: boolean;
+}
+
+export class Analyser {
+  private readonly cache: AnalysisCache<AnalyseResult>;
+
+  constructor(
+    private readonly cfg: EngineConfig,
+    private readonly recognizer: SpeechRecognizer,
+  ) {
+    this.cache = new AnalysisCache(join(cfg.cacheDir, 'analysis'));
+  }
+
+  async analyse(req: AnalyseInput, signal?: AbortSignal): Promise<AnalyseResult> {
+    const variant = req.words ? `${this.recognizer.name}.${req.language.toLowerCase()}` : 'pauses';
+    const key = `${req.content_hash}.${variant}`;
+    const [result, cached] = await this.cache.getOrCompute(key, () => this.compute(req, signal));
+    return { ...result, cached };
+  }
+
+  private async compute(req: AnalyseInput, signal?: AbortSignal): Promise<AnalyseResult> {
+    const base = {
+      content_hash: req.content_hash,
+      language: req.language,
+      asr_provider: req.words ? this.recognizer.name : 'none',
+      cached: false,
+    };
+    const info = await probeMedia(req.url, signal);
+    if (!info.has_audio) {
+      return { ...base, duration_ms: info.duration_ms ?? 0, pauses: [], speech: [], words: [] };
+    }
+    const dir = await mkdtemp(join(tmpdir(), 'engine-analyse-'));
+    try {
+      const pcm = join(dir, 'audio.raw');
+      // One decode of the source to the recogniser's format; everything else reads this local file.
+      await runFfmpeg(['-i', req.url, '-map', '0:a:0', '-vn', '-ac', '1', '-ar', '16000', '-f', 's16le', pcm], {
+        signal,
+      });
+      const durationMs = Math.round((await stat(pcm)).size / PCM_BYTES_PER_MS);
+      const level = await speechLevelDb(pcm);
+      const pauses =
+        level === null
+          ? [{ s: 0, e: durationMs }]
+          : await detectPauses(pcm, durationMs, {
+              thresholdDb: pauseThresholdDb(level, this.cfg.pauseBelowSpeechDb),
+              minPauseMs: this.cfg.minPauseMs,
+              signal,
+            });
+      const speech = complement(pauses, durationMs);
+      let words: AnalyseResult['words'] = [];
+      let language = req.language;
+      if (req.words && speech.length > 0) {
+        const out = await this.transcribe(pcm, dir, durationMs, pauses, req.language, signal);
+        words = out.words.map((w) => ({ ...w, filler: w.filler === true || isFiller(w.w) }));
+        language = out.language;
+      }
+      return { ...base, duration_ms: durationMs, pauses, speech, words, language };
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  private async transcribe(
+    pcm: string,
+    dir: string,
+    durationMs: number,
+    pauses: Interval[],
+    language: string,
+    signal?: AbortSignal,
+  ): Promise<{ words: RecognizedWord[]; language: string }> {
+    const chunks = planChunks(durationMs, pauses);
+    const results = await mapLimit(chunks, this.recognizer.concurrency, async (chunk, i) => {
+      const path = join(dir, `chunk-${i}.raw`);
+      await slicePcm(pcm, chunk, path);
+      const out = await this.recognizer.transcribe(path, { language, signal });
+      return { ...out, words: out.words.map((w) => ({ ...w, s: w.s + chunk.s, e: w.e + chunk.s })) };
+    });
+    return { words: results.flatMap((r) => r.words), language: results[0]?.language ?? language };
+  }
+}

@@ -1,0 +1,60 @@
+/** Long audio goes to the recogniser in chunks cut inside pauses, with their offsets added back. */
+import { open } from 'node:fs/promises';
+import { PCM_BYTES_PER_MS } from '../asr/wav.ts';
+import type { Interval } from './pauses.ts';
+
+export const MAX_CHUNK_MS = 60_000;
+
+/** Chunks of at most maxChunkMs covering the speech, each cut at the middle of a pause where one exists. */
+export function planChunks(durationMs: number, pauses: Interval[], maxChunkMs = MAX_CHUNK_MS): Interval[] {
+  const chunks: Interval[] = [];
+  let start = 0;
+  while (durationMs - start > maxChunkMs) {
+    const limit = start + maxChunkMs;
+    // The last pause whose middle falls inside this chunk's allowed range (past its first quarter).
+    const cut = pauses
+      .map((p) => Math.round((p.s + p.e) / 2))
+      .filter((mid) => mid > start + maxChunkMs / 4 && mid <= limit)
+      .pop();
+    const end = cut ?? limit;
+    chunks.push({ s: start, e: end });
+    start = end;
+  }
+  if (durationMs > start) chunks.push({ s: start, e: durationMs });
+  // Chunks that are pause from end to end hold no words.
+  return chunks.filter((c) => !pauses.some((p) => p.s <= c.s && p.e >= c.e));
+}
+
+/** Copies [s, e) ms of a raw s16le 16 kHz mono file into `outPath`. */
+export async function slicePcm(pcmPath: string, chunk: Interval, outPath: string): Promise<void> {
+  const from = Math.floor(chunk.s * PCM_BYTES_PER_MS) & ~1;
+  const to = Math.floor(chunk.e * PCM_BYTES_PER_MS) & ~1;
+  const src = await open(pcmPath, 'r');
+  const dst = await open(outPath, 'w');
+  try {
+    const buf = Buffer.alloc(1 << 20);
+    for (let pos = from; pos < to; ) {
+      const { bytesRead } = await src.read(buf, 0, Math.min(buf.length, to - pos), pos);
+      if (bytesRead === 0) break;
+      await dst.write(buf, 0, bytesRead);
+      pos += bytesRead;
+    }
+  } finally {
+    await src.close();
+    await dst.close();
+  }
+}
+
+/** Runs `fn` over items with at most `limit` in flight, keeping order. */
+export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return out;
+}

@@ -1,0 +1,102 @@
+/** The engine's HTTP API (Hono). Stateless apart from in-memory jobs and the on-disk analysis cache. */
+import { Hono } from 'hono';
+import type { z } from 'zod';
+import { AnalyseRequest, ProbeRequest, RenderRequest } from '../../src/lib/engine-protocol.ts';
+import { Analyser } from './analyse/analyse.ts';
+import { createRecognizer } from './asr/registry.ts';
+import type { SpeechRecognizer } from './asr/types.ts';
+import type { EngineConfig } from './config.ts';
+import { ffmpegVersion } from './ffmpeg/run-ffmpeg.ts';
+import { JobStore } from './jobs/job-store.ts';
+import { probeMedia, UnreadableMediaError } from './probe/probe-media.ts';
+import { runRender } from './render/run-render.ts';
+import { validateRender } from './render/validate.ts';
+
+export interface EngineDeps {
+  recognizer?: SpeechRecognizer;
+}
+
+/** "draft.t.0.sg.1.d: Too small: expected number to be >0" — the first issue, with its path. */
+function firstIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  const path = issue.path.map(String).join('.');
+  return `${path || 'body'}: ${issue.message}`;
+}
+
+export function createApp(cfg: EngineConfig, deps: EngineDeps = {}) {
+  const recognizer = deps.recognizer ?? createRecognizer(cfg);
+  const analyser = new Analyser(cfg, recognizer);
+  const jobs = new JobStore();
+  const app = new Hono();
+  let version: Promise<string> | null = null;
+
+  const body = async <T extends z.ZodType>(c: { req: { json(): Promise<unknown> } }, schema: T) => {
+    const raw = await c.req.json().catch(() => undefined);
+    if (raw === undefined) return { error: 'body: must be JSON' } as const;
+    const parsed = schema.safeParse(raw);
+    return parsed.success
+      ? ({ data: parsed.data as z.infer<T> } as const)
+      : ({ error: firstIssue(parsed.error) } as const);
+  };
+
+  app.get('/health', async (c) => {
+    version ??= ffmpegVersion();
+    return c.json({ ok: true, ffmpeg: await version, asr: recognizer.name });
+  });
+
+  app.post('/probe', async (c) => {
+    const b = await body(c, ProbeRequest);
+    if ('error' in b) return c.json({ error: b.error }, 400);
+    try {
+      return c.json(await probeMedia(b.data.url));
+    } catch (err) {
+      if (err instanceof UnreadableMediaError) return c.json({ error: err.message }, 422);
+      throw err;
+    }
+  });
+
+  app.post('/analyse', async (c) => {
+    const b = await body(c, AnalyseRequest);
+    if ('error' in b) return c.json({ error: b.error }, 400);
+    if (!/^[A-Za-z0-9_-]+$/.test(b.data.content_hash)) {
+      return c.json({ error: 'content_hash: letters, digits, - and _ only' }, 400);
+    }
+    try {
+      return c.json(await analyser.analyse(b.data));
+    } catch (err) {
+      if (err instanceof UnreadableMediaError) return c.json({ error: err.message }, 422);
+      throw err;
+    }
+  });
+
+  app.post('/render', async (c) => {
+    const b = await body(c, RenderRequest);
+    if ('error' in b) return c.json({ error: b.error }, 400);
+    const problem = validateRender(b.data);
+    if (problem) return c.json({ error: problem }, 400);
+    const job = jobs.create();
+    // Not awaited: the job outlives this request (and a client that disconnects).
+    void runRender(job, b.data, cfg);
+    return c.json({ job_id: job.state.job_id }, 202);
+  });
+
+  app.get('/jobs/:id', (c) => {
+    const job = jobs.get(c.req.param('id'));
+    return job ? c.json(job.state) : c.json({ error: 'job not found' }, 404);
+  });
+
+  app.delete('/jobs/:id', (c) => {
+    const id = c.req.param('id');
+    const job = jobs.get(id);
+    if (!job) return c.json({ error: 'job not found' }, 404);
+    jobs.cancel(id);
+    return c.json(job.state);
+  });
+
+  app.notFound((c) => c.json({ error: 'not found' }, 404));
+  app.onError((err, c) => {
+    console.error('engine error', err);
+    return c.json({ error: `internal error: ${err.message.slice(0, 300)}` }, 500);
+  });
+  return app;
+}

@@ -1,0 +1,26 @@
+/** Speech recognition behind one interface; providers are chosen by configuration. */
+
+export interface RecognizedWord {
+  w: string;
+  /** Start and end in ms, relative to the start of the audio given. */
+  s: number;
+  e: number;
+  /** 0..1; providers without a confidence report 1. */
+  conf: number;
+  /** The recogniser itself says this is a filler (e.g. pocketsphinx ++UM++). */
+  filler?: boolean;
+}
+
+export interface TranscribeOptions {
+  /** BCP-47 hint, e.g. "en" or "zh". */
+  language: string;
+  signal?: AbortSignal;
+}
+
+export interface SpeechRecognizer {
+  readonly name: string;
+  /** How many chunks may run at once (CPU-bound local recognisers: one per core). */
+  readonly concurrency: number;
+  /** `pcmPath`: raw s16le, 16 kHz, mono. */
+  transcribe(pcmPath: string, opts: TranscribeOptions): Promise<{ words: RecognizedWord[]; language: string }>;
+}

@@ -1,0 +1,140 @@
+/**
+ * The one place that spawns ffmpeg and ffprobe. Always argument arrays, never a shell, so file
+ * names and URLs cannot be interpreted as shell syntax.
+ */
+import { spawn } from 'node:child_process';
+
+export const FFMPEG_BIN = process.env.FFMPEG_PATH ?? 'ffmpeg';
+export const FFPROBE_BIN = process.env.FFPROBE_PATH ?? 'ffprobe';
+
+export interface RunFfmpegOptions {
+  signal?: AbortSignal;
+  /** Called with 0..1 as ffmpeg reports progress (needs durationMs). */
+  onProgress?: (fraction: number) => void;
+  /** Expected output duration, to turn ffmpeg's out_time into a fraction. */
+  durationMs?: number;
+}
+
+export interface RunResult {
+  /** Everything ffmpeg wrote to stderr (filters such as silencedetect report there). */
+  stderr: string;
+}
+
+export class FfmpegError extends Error {
+  constructor(
+    message: string,
+    readonly stderr: string,
+  ) {
+    super(message);
+  }
+}
+
+export class AbortedError extends Error {
+  constructor() {
+    super('aborted');
+  }
+}
+
+const STDERR_KEEP_CHARS = 2_000_000;
+
+/** Runs ffmpeg with `args`; resolves with its stderr on exit 0, rejects otherwise. */
+export function runFfmpeg(args: string[], opts: RunFfmpegOptions = {}): Promise<RunResult> {
+  const full = [
+    '-hide_banner',
+    '-nostdin', // never wait for keyboard input from a service
+    ...(opts.onProgress ? ['-progress', 'pipe:1', '-nostats'] : []), // key=value progress blocks on stdout
+    ...args,
+  ];
+  return spawnCollect(FFMPEG_BIN, full, opts, (line) => {
+    if (!opts.onProgress || !opts.durationMs) return;
+    // out_time_us (and out_time_ms, which is also microseconds) is the encoded position.
+    const m = /^out_time_(?:us|ms)=(\d+)/.exec(line);
+    if (m) opts.onProgress(Math.min(1, Math.max(0, Number(m[1]) / 1000 / opts.durationMs)));
+    else if (line === 'progress=end') opts.onProgress(1);
+  }).then(({ stderr }) => ({ stderr }));
+}
+
+function spawnCollect(
+  bin: string,
+  args: string[],
+  opts: { signal?: AbortSignal },
+  onStdoutLine?: (line: string) => void,
+): Promise<{ stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    if (opts.signal?.aborted) return reject(new AbortedError());
+    const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let pending = '';
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      if (!onStdoutLine) {
+        stdout += chunk;
+        return;
+      }
+      pending += chunk;
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) onStdoutLine(line.trim());
+    });
+    child.stderr.on('data', (chunk: string) => {
+      stderr += chunk;
+      if (stderr.length > STDERR_KEEP_CHARS) stderr = stderr.slice(-STDERR_KEEP_CHARS / 2);
+    });
+    const onAbort = () => child.kill('SIGKILL');
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    child.on('error', (err) => {
+      opts.signal?.removeEventListener('abort', onAbort);
+      reject(err);
+    });
+    child.on('close', (code) => {
+      opts.signal?.removeEventListener('abort', onAbort);
+      if (opts.signal?.aborted) return reject(new AbortedError());
+      if (code === 0) return resolve({ stdout, stderr });
+      const tail = stderr.trim().split('\n').slice(-4).join(' | ');
+      reject(new FfmpegError(`${bin} exited with ${code}: ${tail}`, stderr));
+    });
+  });
+}
+
+export interface FfprobeStream {
+  index: number;
+  codec_type?: string;
+  codec_name?: string;
+  width?: number;
+  height?: number;
+  avg_frame_rate?: string;
+  r_frame_rate?: string;
+  duration?: string;
+  nb_frames?: string;
+  profile?: string;
+  pix_fmt?: string;
+  sample_rate?: string;
+  channels?: number;
+  tags?: Record<string, string>;
+  side_data_list?: { side_data_type?: string; rotation?: number }[];
+  disposition?: Record<string, number>;
+}
+
+export interface FfprobeOutput {
+  streams: FfprobeStream[];
+  format: { format_name?: string; duration?: string; size?: string; tags?: Record<string, string> };
+}
+
+/** ffprobe -print_format json of a local path or http(s) URL. */
+export async function probe(urlOrPath: string, opts: { signal?: AbortSignal } = {}): Promise<FfprobeOutput> {
+  const { stdout } = await spawnCollect(
+    FFPROBE_BIN,
+    ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', urlOrPath],
+    opts,
+  );
+  const parsed = JSON.parse(stdout) as Partial<FfprobeOutput>;
+  return { streams: parsed.streams ?? [], format: parsed.format ?? {} };
+}
+
+/** "5.1.9-0+deb12u1" from `ffmpeg -version`. */
+export async function ffmpegVersion(): Promise<string> {
+  const { stdout } = await spawnCollect(FFMPEG_BIN, ['-hide_banner', '-version'], {});
+  return /ffmpeg version (\S+)/.exec(stdout)?.[1] ?? 'unknown';
+}

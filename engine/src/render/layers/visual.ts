@@ -1,0 +1,102 @@
+/**
+ * Video and image segments: each becomes a W×H yuv420p stream at the draft's fps whose
+ * timestamps start at 0 and which lasts exactly the segment's duration.
+ */
+import type { VisualSegment } from '../../../../src/draft/schema.ts';
+import type { GraphBuilder } from '../graph-builder.ts';
+import { sec } from '../graph-builder.ts';
+import type { RenderInput } from '../inputs.ts';
+
+export interface Frame {
+  w: number;
+  h: number;
+  fps: number;
+}
+
+export interface VisualLayer {
+  /** Label of the video stream. */
+  video: string;
+  /** Input index whose first audio stream belongs to this segment, when it has audio. */
+  audioInput: number | null;
+}
+
+export function visualSegment(
+  g: GraphBuilder,
+  seg: VisualSegment,
+  input: RenderInput,
+  frame: Frame,
+  opts: { alpha: boolean },
+): VisualLayer {
+  const speed = seg.m.speed ?? 1;
+  const fit =
+    seg.m.fit === 'contain'
+      ? [
+          `scale=${frame.w}:${frame.h}:force_original_aspect_ratio=decrease:force_divisible_by=2`,
+          `pad=${frame.w}:${frame.h}:(ow-iw)/2:(oh-ih)/2:color=black`,
+        ]
+      : [`scale=${frame.w}:${frame.h}:force_original_aspect_ratio=increase`, `crop=${frame.w}:${frame.h}`];
+  const fades = visualFades(seg, opts.alpha);
+  const format = opts.alpha ? 'format=yuva420p' : 'format=yuv420p';
+  if (input.kind === 'image') {
+    const idx = g.addInput(['-i', input.url]);
+    const frames = Math.max(1, Math.round((seg.d / 1000) * frame.fps));
+    const video = g.chain(
+      [`${idx}:v`],
+      [
+        ...fit,
+        'setsar=1',
+        format,
+        // Scale the picture once, then repeat the scaled frame (cheaper than -loop 1, which decodes every frame).
+        `loop=loop=${frames - 1}:size=1:start=0`,
+        `setpts=N/(${frame.fps}*TB)`,
+        ...fades,
+      ],
+      'img',
+    );
+    return { video, audioInput: null };
+  }
+  const sourceMs = seg.d * speed;
+  const idx = g.addInput([
+    // Input seeking: decoding starts at the keyframe before the in-point, frames before it are dropped exactly.
+    ...(seg.in > 0 ? ['-ss', sec(seg.in)] : []),
+    // Read only what the segment consumes (plus a frame of slack so trim has enough).
+    ...['-t', sec(sourceMs + 1000 / frame.fps)],
+    '-i',
+    input.url,
+  ]);
+  const video = g.chain(
+    [`${idx}:v`],
+    [
+      `setpts=(PTS-STARTPTS)/${speed}`,
+      `fps=${frame.fps}`,
+      ...fit,
+      'setsar=1',
+      format,
+      // A source shorter than the segment freezes on its last frame instead of ending the layer early.
+      `tpad=stop_mode=clone:stop_duration=${sec(seg.d)}`,
+      `trim=duration=${sec(seg.d)}`,
+      'setpts=PTS-STARTPTS',
+      ...fades,
+    ],
+    'vid',
+  );
+  return { video, audioInput: input.hasAudio ? idx : null };
+}
+
+function visualFades(seg: VisualSegment, alpha: boolean): string[] {
+  const a = alpha ? ':alpha=1' : '';
+  const out: string[] = [];
+  if (seg.m.fade_in) out.push(`fade=t=in:st=0:d=${sec(seg.m.fade_in)}${a}`);
+  if (seg.m.fade_out)
+    out.push(`fade=t=out:st=${sec(Math.max(0, seg.d - seg.m.fade_out))}:d=${sec(seg.m.fade_out)}${a}`);
+  return out;
+}
+
+/** A black W×H stream of `durationMs`, for gaps in the bottom track. */
+export function blackFiller(g: GraphBuilder, frame: Frame, durationMs: number): string {
+  const label = g.label('gap');
+  g.chains.push(
+    `color=c=black:s=${frame.w}x${frame.h}:r=${frame.fps}:d=${sec(durationMs)},format=yuv420p,setsar=1[${label}]`,
+  );
+  return label;
+}

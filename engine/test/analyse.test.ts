@@ -1,0 +1,68 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AnalyseResult } from '../../src/lib/engine-protocol.ts';
+import { type Fixture, setUp } from './fixtures.ts';
+import { ffmpeg, speak } from './media.ts';
+
+let fx: Fixture;
+beforeAll(async () => {
+  fx = await setUp();
+  // Three phrases with two known 1.2 s breaks, then quietened by 18 dB: the threshold must follow the clip.
+  await speak(
+    join(fx.dir, 'speech.wav'),
+    'Hello there my friend. <break time="1200ms"/> This is a test of the engine. <break time="1200ms"/> Goodbye now.',
+  );
+  await ffmpeg('-i', join(fx.dir, 'speech.wav'), '-af', 'volume=-18dB', '-ar', '44100', join(fx.dir, 'quiet.m4a'));
+});
+afterAll(() => fx.close());
+
+describe('POST /analyse', () => {
+  it('finds the known pauses relative to the clip loudness, and caches by content hash', async () => {
+    const req = { url: fx.files.url('quiet.m4a'), content_hash: 'abc123def456', words: true };
+    const t0 = Date.now();
+    const first = await fx.call('POST', '/analyse', req);
+    const firstMs = Date.now() - t0;
+    expect(first.status).toBe(200);
+    const r = AnalyseResult.parse(first.json);
+    expect(r.cached).toBe(false);
+    expect(r.asr_provider).toBe('pocketsphinx');
+    const inner = r.pauses.filter((p) => p.s > 200 && p.e < r.duration_ms - 200);
+    expect(inner).toHaveLength(2);
+    // espeak places the breaks at ~1.13-2.34 s and ~3.80-5.02 s.
+    expect(Math.abs(inner[0].s - 1133)).toBeLessThan(150);
+    expect(Math.abs(inner[0].e - 2345)).toBeLessThan(150);
+    expect(Math.abs(inner[1].s - 3803)).toBeLessThan(150);
+    expect(Math.abs(inner[1].e - 5017)).toBeLessThan(150);
+    expect(r.speech.length).toBe(3);
+    expect(r.speech[1]).toEqual({ s: inner[0].e, e: inner[1].s });
+    expect(r.words.length).toBeGreaterThan(3);
+    for (const w of r.words) expect(w.e).toBeGreaterThanOrEqual(w.s);
+    // Every recognised word lies in speech, not inside a pause (50 ms of slack).
+    for (const w of r.words) for (const p of inner) expect(w.s >= p.e - 50 || w.e <= p.s + 50).toBe(true);
+
+    const t1 = Date.now();
+    const second = await fx.call('POST', '/analyse', req);
+    expect(second.json.cached).toBe(true);
+    expect({ ...second.json, cached: false }).toEqual(first.json);
+    expect(Date.now() - t1).toBeLessThan(Math.max(100, firstMs / 5));
+  });
+
+  it('pauses only when words=false; 400 names a bad field', async () => {
+    const r = await fx.call('POST', '/analyse', {
+      url: fx.files.url('speech.wav'),
+      content_hash: 'feedbeef00',
+      words: false,
+    });
+    expect(r.json.words).toEqual([]);
+    expect(r.json.asr_provider).toBe('none');
+    expect(r.json.pauses.length).toBeGreaterThanOrEqual(2);
+    const bad = await fx.call('POST', '/analyse', { url: fx.files.url('speech.wav'), content_hash: 'x' });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error).toMatch(/^content_hash:/);
+    const traversal = await fx.call('POST', '/analyse', {
+      url: fx.files.url('speech.wav'),
+      content_hash: '../../etc/x',
+    });
+    expect(traversal.status).toBe(400);
+  });
+});

@@ -1,0 +1,52 @@
+/** Shared set-up for engine tests: a temp dir, a file server over it, and the engine app on a config. */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp, type EngineDeps } from '../src/app.ts';
+import { loadConfig } from '../src/config.ts';
+import { type FileServer, startFileServer } from './file-server.ts';
+
+export interface Fixture {
+  dir: string;
+  files: FileServer;
+  app: ReturnType<typeof createApp>;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON responses
+  call(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }>;
+  close(): Promise<void>;
+}
+
+export async function setUp(env: Record<string, string> = {}, deps: EngineDeps = {}): Promise<Fixture> {
+  const dir = await mkdtemp(join(tmpdir(), 'engine-test-'));
+  const files = await startFileServer(dir);
+  const cfg = loadConfig({ ENGINE_CACHE_DIR: join(dir, 'cache'), ...env });
+  const app = createApp(cfg, deps);
+  return {
+    dir,
+    files,
+    app,
+    async call(method, path, body) {
+      const res = await app.request(path, {
+        method,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      return { status: res.status, json: await res.json() };
+    },
+    async close() {
+      await files.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls a render job until it finishes. */
+// biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON responses
+export async function waitForJob(fx: Fixture, jobId: string, timeoutMs = 90_000): Promise<any> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const { json } = await fx.call('GET', `/jobs/${jobId}`);
+    if (['done', 'failed', 'cancelled'].includes(json.status)) return json;
+    if (Date.now() > until) throw new Error(`job ${jobId} still ${json.status}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
