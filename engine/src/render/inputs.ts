@@ -1,12 +1,15 @@
 /** Probes every input the draft uses once (kind, audio present, duration) before building the graph. */
 import type { RenderRequest } from '../../../src/lib/engine-protocol.ts';
-import { probeMedia } from '../probe/probe-media.ts';
+import { probe } from '../ffmpeg/run-ffmpeg.ts';
+import { describeProbe } from '../probe/probe-media.ts';
 
 export interface RenderInput {
   url: string;
   kind: 'video' | 'image' | 'audio';
   hasAudio: boolean;
   durationMs: number | null;
+  /** Channels of the first audio stream (a mono voice is copied to both sides, not mixed down 3 dB). */
+  audioChannels: number;
 }
 
 export async function probeInputs(
@@ -17,10 +20,12 @@ export async function probeInputs(
   const entries = await Promise.all(
     used.map(async (id) => {
       const { url, kind } = inputs[id];
-      const info = await probeMedia(url, signal).catch((err: Error) => {
-        throw new Error(`input ${id} cannot be read: ${err.message}`);
+      const raw = await probe(url, { signal }).catch((err: Error) => {
+        throw new Error(`input ${id} cannot be read: ${err.message.slice(0, 300)}`);
       });
-      return [id, { url, kind, hasAudio: info.has_audio, durationMs: info.duration_ms }] as const;
+      const info = describeProbe(raw);
+      const audioChannels = raw.streams.find((s) => s.codec_type === 'audio')?.channels ?? 0;
+      return [id, { url, kind, hasAudio: info.has_audio, durationMs: info.duration_ms, audioChannels }] as const;
     }),
   );
   return new Map(entries);

@@ -11,6 +11,8 @@ import type { RenderInput } from '../inputs.ts';
 export interface AudioContribution {
   /** Stream specifier, e.g. "3:a". */
   source: string;
+  /** A mono source is copied to both channels. */
+  mono: boolean;
   startMs: number;
   durationMs: number;
   speed: number;
@@ -51,6 +53,7 @@ export function audioTrackContributions(g: GraphBuilder, track: AudioTrack, inpu
     ]);
     return {
       source: `${idx}:a`,
+      mono: input.audioChannels === 1,
       startMs: seg.s,
       durationMs: seg.d,
       speed,
@@ -64,6 +67,8 @@ export function audioTrackContributions(g: GraphBuilder, track: AudioTrack, inpu
 function contributionChain(g: GraphBuilder, c: AudioContribution): string {
   const filters = [
     'asetpts=PTS-STARTPTS',
+    // The default mono->stereo upmix lowers the centre by 3 dB; a mono recording belongs on both sides at full level.
+    ...(c.mono ? ['pan=stereo|c0=c0|c1=c0'] : []),
     ...atempoChain(c.speed),
     'aresample=48000',
     'aformat=sample_fmts=fltp:sample_rates=48000:channel_layouts=stereo',

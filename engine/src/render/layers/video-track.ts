@@ -41,7 +41,7 @@ export function bottomVideoTrack(
     const layer = visualSegment(g, seg, inputs.get(seg.src)!, frame, { alpha: false });
     parts.push(layer.video);
     if (layer.audioInput !== null && !track?.m.muted) {
-      audio.push(segmentAudio(layer.audioInput, seg, track?.m.volume));
+      audio.push(segmentAudio(layer.audioInput, inputs.get(seg.src)!, seg, track?.m.volume));
     }
     cursor = seg.s + seg.d;
   }
@@ -69,18 +69,21 @@ export function overlayVideoTrack(
       [`overlay=eof_action=pass:format=auto:enable='between(t,${sec(seg.s)},${sec(seg.s + seg.d)})'`],
       'comp',
     );
-    if (layer.audioInput !== null && !track.m.muted) audio.push(segmentAudio(layer.audioInput, seg, track.m.volume));
+    if (layer.audioInput !== null && !track.m.muted)
+      audio.push(segmentAudio(layer.audioInput, inputs.get(seg.src)!, seg, track.m.volume));
   }
   return { video, audio };
 }
 
 function segmentAudio(
   inputIndex: number,
+  input: RenderInput,
   seg: { s: number; d: number; m: { speed?: number; volume?: number; fade_in?: number; fade_out?: number } },
   trackVolume: number | undefined,
 ): AudioContribution {
   return {
     source: `${inputIndex}:a`,
+    mono: input.audioChannels === 1,
     startMs: seg.s,
     durationMs: seg.d,
     speed: seg.m.speed ?? 1,
