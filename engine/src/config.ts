@@ -16,6 +16,8 @@ export interface EngineConfig {
   pocketsphinxModelDir: string;
   /** Shortest silence counted as a pause. */
   minPauseMs: number;
+  /** Longest piece of audio sent to the recogniser at once. */
+  asrChunkMs: number;
   /** Pause threshold: this many dB below the clip's speech level. */
   pauseBelowSpeechDb: number;
   fontLatin: string;
@@ -41,6 +43,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
     cfApiBaseUrl: (env.CF_API_BASE_URL ?? 'https://api.cloudflare.com/client/v4').replace(/\/+$/, ''),
     pocketsphinxModelDir: env.POCKETSPHINX_MODEL_DIR ?? '/usr/share/pocketsphinx/model/en-us',
     minPauseMs: Number(env.ENGINE_MIN_PAUSE_MS ?? 400),
+    asrChunkMs: Number(env.ENGINE_ASR_CHUNK_MS ?? 60_000),
     pauseBelowSpeechDb: Number(env.ENGINE_PAUSE_BELOW_SPEECH_DB ?? 25),
     fontLatin: env.ENGINE_FONT_LATIN ?? '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf',
     fontCjk: env.ENGINE_FONT_CJK ?? '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc',

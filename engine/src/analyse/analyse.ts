@@ -87,7 +87,7 @@ export class Analyser {
     language: string,
     signal?: AbortSignal,
   ): Promise<{ words: RecognizedWord[]; language: string }> {
-    const chunks = planChunks(durationMs, pauses);
+    const chunks = planChunks(durationMs, pauses, this.cfg.asrChunkMs);
     const results = await mapLimit(chunks, this.recognizer.concurrency, async (chunk, i) => {
       const path = join(dir, `chunk-${i}.raw`);
       await slicePcm(pcm, chunk, path);

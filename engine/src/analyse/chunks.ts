@@ -11,11 +11,14 @@ export function planChunks(durationMs: number, pauses: Interval[], maxChunkMs = 
   let start = 0;
   while (durationMs - start > maxChunkMs) {
     const limit = start + maxChunkMs;
-    // The last pause whose middle falls inside this chunk's allowed range (past its first quarter).
-    const cut = pauses
-      .map((p) => Math.round((p.s + p.e) / 2))
-      .filter((mid) => mid > start + maxChunkMs / 4 && mid <= limit)
-      .pop();
+    // Cut in the longest pause of the window's second half (a sentence break more likely than a breath),
+    // else of its second quarter; a hard cut only when there is no pause at all.
+    const within = (from: number) =>
+      pauses
+        .filter((p) => (p.s + p.e) / 2 > from && (p.s + p.e) / 2 <= limit)
+        .sort((a, b) => b.e - b.s - (a.e - a.s))[0];
+    const best = within(start + maxChunkMs / 2) ?? within(start + maxChunkMs / 4);
+    const cut = best ? Math.round((best.s + best.e) / 2) : undefined;
     const end = cut ?? limit;
     chunks.push({ s: start, e: end });
     start = end;
