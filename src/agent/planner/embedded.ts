@@ -1,0 +1,123 @@
+/**
+ * The embedded planner: no model, deterministic. It splits a request into clauses
+ * ("trim the pauses, add captions, and export"), runs keyword rules over each clause in
+ * English and Chinese, and returns the operation calls in the order they were asked for.
+ * Anything it does not understand produces a clarifying question and no change.
+ */
+import { langOf } from '../../draft/summary.ts';
+import { normalizeText, numbersToDigits } from './numbers.ts';
+import { makeClause, QUOTE_RE, type Rule, type RuleCtx } from './rule-kit.ts';
+import { denoiseRule, fadeRule, loudnessRule, musicRule, muteRule, volumeRule } from './rules-audio.ts';
+import { creditsRule, renderRule, stateRule, undoRule, uploadRule } from './rules-control.ts';
+import { textRule, titleRule } from './rules-overlay.ts';
+import { captionsRule, fillersRule, pausesRule } from './rules-speech.ts';
+import { appendRule, aspectRule, rangeRule, reorderRule, speedRule } from './rules-timeline.ts';
+import type { Plan, PlanCall, PlanInput, Planner } from './types.ts';
+
+/** Order matters only for which rule claims a clause first; calls keep the request's order. */
+const RULES: Rule[] = [
+  undoRule,
+  renderRule,
+  creditsRule,
+  pausesRule,
+  fillersRule,
+  captionsRule,
+  titleRule,
+  textRule,
+  musicRule,
+  muteRule,
+  loudnessRule,
+  volumeRule,
+  denoiseRule,
+  fadeRule,
+  aspectRule,
+  speedRule,
+  reorderRule,
+  appendRule,
+  rangeRule,
+  stateRule,
+  uploadRule,
+];
+
+/** Rules that stand down when another rule already read the clause a different way. */
+const YIELDS_TO: Record<string, string[]> = {
+  append: ['reorder', 'music', 'title', 'text', 'captions'],
+  range: ['trim_pauses', 'remove_fillers', 'captions', 'title', 'text', 'music', 'speed', 'fade'],
+  text: ['title', 'captions'],
+};
+
+const SPLIT_RE =
+  /(?<!\d\s*)[,，](?!\s*\d)|[;；。！!？?\n]|、|\bthen\b|\balso\b|然后|接着|并且|同时|以及|之后再|再把|再(?=[加把给将做配添])|(?<!\d\s*(?:s|sec|seconds?)?)\s+and\s+(?!\d|(?:the\s+)?(?:first|second|third|fourth|fifth|last|1st|2nd|3rd)\b)/;
+
+const LEADING_FILLER =
+  /^(?:and|then|also|please|pls|can you|could you|i want to|i'd like to|let's|和|再|请|帮我|麻烦|把它|然后)\s+/i;
+
+/** Splits a request into clauses; quoted text is never split and keeps its case. */
+export function splitClauses(text: string): string[] {
+  const quoted: string[] = [];
+  const masked = text.replace(QUOTE_RE, (q) => `\u{E000}${quoted.push(q) - 1}\u{E001}`);
+  return numbersToDigits(masked)
+    .split(new RegExp(SPLIT_RE.source, 'giu'))
+    .map((c) => (c ?? '').trim())
+    .map((c) => {
+      let prev = '';
+      let cur = c;
+      while (prev !== cur) {
+        prev = cur;
+        cur = cur.replace(LEADING_FILLER, '').trim();
+      }
+      return cur.replace(/\u{E000}(\d+)\u{E001}/gu, (_m, i: string) => quoted[Number(i)]!);
+    })
+    .filter((c) => c.length > 0);
+}
+
+const sameCall = (a: PlanCall, b: PlanCall) => a.name === b.name && JSON.stringify(a.args) === JSON.stringify(b.args);
+
+function clarifyNothing(zh: boolean): string {
+  return zh
+    ? '我不太确定要改什么。你可以说：“剪掉停顿”、“加字幕”、“改成竖屏”、“背景音乐音量30%”、“加标题“你好””、“导出”。'
+    : 'I am not sure what to change. Try for example: "trim the pauses", "add captions", "make it 9:16", "add music.mp3 at 30%", "add a title \\"Hello\\"", or "export".';
+}
+
+export function planEmbedded(input: PlanInput): Plan {
+  const zh = langOf(input.language) === 'zh';
+  const calls: PlanCall[] = [];
+  const notes: string[] = [];
+  const clauses = splitClauses(input.text);
+  for (const raw of clauses) {
+    const clause = makeClause(raw, normalizeText);
+    const ctx: RuleCtx = {
+      clause,
+      draft: input.draft,
+      media: input.media,
+      language: input.language,
+      zh,
+      planned: calls,
+    };
+    const matched: string[] = [];
+    const clauseCalls: PlanCall[] = [];
+    for (const rule of RULES) {
+      if (rule.fallback && matched.length) continue;
+      if (YIELDS_TO[rule.name]?.some((n) => matched.includes(n))) continue;
+      const result = rule.match(ctx);
+      if (!result) continue;
+      if ('clarify' in result) return { calls: [], clarify: result.clarify };
+      matched.push(rule.name);
+      clauseCalls.push(...result.calls);
+      if (result.note) notes.push(result.note);
+    }
+    for (const c of clauseCalls) if (c.name === 'undo' || !calls.some((p) => sameCall(p, c))) calls.push(c);
+  }
+  if (calls.length === 0 && notes.length === 0) return { calls: [], clarify: clarifyNothing(zh) };
+  // Export runs last, on the edited timeline, whatever order it was asked in.
+  const ordered = [
+    ...calls.filter((c) => c.name !== 'render'),
+    ...calls.filter((c) => c.name === 'render').slice(0, 1),
+  ];
+  return notes.length ? { calls: ordered, notes } : { calls: ordered };
+}
+
+export const embeddedPlanner: Planner = {
+  name: 'embedded',
+  plan: async (input) => planEmbedded(input),
+};

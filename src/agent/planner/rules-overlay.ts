@@ -1,0 +1,81 @@
+/** Rules for titles and text overlays. */
+
+import { call, findPos, REMOVE_WORDS, type Rule, type RuleCtx, t } from './rule-kit.ts';
+import { findTimes, timeAfter } from './times.ts';
+
+/** The words to show: a quoted string, or what follows "title:" / "saying" / "标题是". */
+function overlayText(ctx: RuleCtx, cue: RegExp): string | null {
+  if (ctx.clause.quotes[0]) return ctx.clause.quotes[0];
+  const m = cue.exec(ctx.clause.raw);
+  const text = (m?.[1] ?? m?.[2])
+    ?.replace(/\s+(?:at|for|on|in|from)\s+(?:the\s+)?(?:top|bottom|middle|center|start|end|\d).*$/i, '')
+    .trim();
+  return text ? text : null;
+}
+
+function timing(ctx: RuleCtx, args: Record<string, unknown>, durationDefault: number): void {
+  const text = ctx.clause.bare;
+  const duration = timeAfter(text, /\bfor\b|持续|显示|停留|时长/);
+  if (duration !== null) args.duration_ms = duration;
+  const start = timeAfter(text, /\bat\b|\bfrom\b|\bstarting\b|在|从/);
+  if (start !== null && start !== duration) args.start_ms = start;
+  else if (/\b(at|in) the end\b|结尾|最后|末尾/.test(text)) {
+    const d = (args.duration_ms as number | undefined) ?? durationDefault;
+    args.start_ms = Math.max(0, ctx.draft.d - d);
+  } else if (start === null && duration === null && findTimes(text).length === 1 && /秒处|秒时/.test(text)) {
+    args.start_ms = findTimes(text)[0]!.ms;
+  }
+  const pos = findPos(text);
+  if (pos) args.pos = pos;
+}
+
+export const titleRule: Rule = {
+  name: 'title',
+  match: (ctx) => {
+    const text = ctx.clause.bare;
+    if (!/\b(title|headline|heading)\b|标题|片名/.test(text)) return null;
+    if (REMOVE_WORDS.test(text) && ctx.clause.quotes.length === 0)
+      return { calls: [call('remove_track', { target: 'title' })] };
+    const words = overlayText(
+      ctx,
+      /(?:title|headline|heading)\s*(?:to|as|:|is|saying|that says|reading|called|=)\s*(.+)$|(?:标题|片名)\s*(?:是|为|:|：|叫|改成|改为|设为|写)\s*(.+)$/i,
+    );
+    if (!words)
+      return {
+        clarify: t(
+          ctx,
+          'What should the title say? Put it in quotes, e.g. add a title "Urban Dreams".',
+          '标题写什么？请用引号括起来，例如：加标题“城市之梦”。',
+        ),
+      };
+    const args: Record<string, unknown> = { text: words };
+    timing(ctx, args, 3000);
+    return { calls: [call('set_title', args)] };
+  },
+};
+
+export const textRule: Rule = {
+  name: 'text',
+  match: (ctx) => {
+    const text = ctx.clause.bare;
+    if (!/\b(text|overlay|lower third|label|words on screen)\b|文字|文本|一行字|字样|贴字/.test(text)) return null;
+    if (REMOVE_WORDS.test(text) && ctx.clause.quotes.length === 0)
+      return { calls: [call('remove_track', { target: 'text' })] };
+    const words = overlayText(
+      ctx,
+      /(?:text|overlay|label)\s*(?:saying|that says|reading|:|=)\s*(.+)$|(?:文字|文本|字样)\s*(?:是|为|:|：|写)\s*(.+)$/i,
+    );
+    if (!words)
+      return {
+        clarify: t(
+          ctx,
+          'What should the text say? Put it in quotes, e.g. add text "Subscribe!" at the end.',
+          '要加什么文字？请用引号括起来，例如：在结尾加文字“关注我”。',
+        ),
+      };
+    const args: Record<string, unknown> = { text: words };
+    if (/\b(replace|change)\b|替换|改成|换成/.test(text)) args.replace = true;
+    timing(ctx, args, 3000);
+    return { calls: [call('add_text', args)] };
+  },
+};

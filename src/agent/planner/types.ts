@@ -1,0 +1,29 @@
+/** The planner interface: a chat message in, edit-operation calls (or a question) out. */
+import type { MediaInfo } from '../../draft/ops/types.ts';
+import type { Draft } from '../../draft/schema.ts';
+
+export interface PlanCall {
+  name: string;
+  args: Record<string, unknown>;
+}
+
+export interface Plan {
+  calls: PlanCall[];
+  /** Asked instead of acting: an unclear request changes nothing. */
+  clarify?: string;
+  /** Things said to the user alongside the calls (e.g. "those clips are already on the timeline"). */
+  notes?: string[];
+}
+
+export interface PlanInput {
+  text: string;
+  /** Session language (BCP-47); replies use it. */
+  language: string;
+  draft: Draft;
+  media: readonly MediaInfo[];
+}
+
+export interface Planner {
+  readonly name: string;
+  plan(input: PlanInput): Promise<Plan>;
+}
