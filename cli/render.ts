@@ -1,0 +1,110 @@
+/**
+ * Render the session's current draft: POST /api/render/proxy/lambda, poll its status with a
+ * progress bar, then download the MP4 and any caption files next to it.
+ */
+import type { Api } from './api-client.ts';
+import { RenderFailedError } from './errors.ts';
+import { type BarStream, formatFractionLine, ProgressBar } from './progress.ts';
+
+export interface RenderStatus {
+  render_id: string;
+  status: string;
+  progress?: number;
+  url?: string | null;
+  share_url?: string | null;
+  expires_at?: number | string | null;
+  error?: string | null;
+  [key: string]: unknown;
+}
+
+export interface StateData {
+  draft: { t?: { tt?: number; sg?: unknown[] }[] } & Record<string, unknown>;
+  video_infos?: unknown[];
+  generated_media?: unknown[];
+  draft_version?: number;
+}
+
+export const newRenderId = (nowMs = Date.now()) => `render_${nowMs}`;
+
+export function draftHasContent(draft: StateData['draft'] | null | undefined): boolean {
+  return Array.isArray(draft?.t) && draft.t.some((t) => Array.isArray(t.sg) && t.sg.length > 0);
+}
+
+/**
+ * Caption file URLs, whichever shape the service gives them in: `srt_url`/`vtt_url`,
+ * `captions: {srt, vtt}` or `captions: {srt_url, vtt_url}`.
+ */
+export function captionUrls(status: RenderStatus): { srt?: string; vtt?: string } {
+  const out: { srt?: string; vtt?: string } = {};
+  const caps = (status.captions ?? status.subtitles) as Record<string, unknown> | undefined;
+  const pick = (...vals: unknown[]) => vals.find((v): v is string => typeof v === 'string' && v.length > 0);
+  const srt = pick(status.srt_url, caps?.srt_url, caps?.srt);
+  const vtt = pick(status.vtt_url, caps?.vtt_url, caps?.vtt);
+  if (srt) out.srt = srt;
+  if (vtt) out.vtt = vtt;
+  return out;
+}
+
+export async function startRender(
+  api: Api,
+  sessionId: string,
+  draft: unknown,
+  quality = 'high',
+): Promise<RenderStatus> {
+  return api.post<RenderStatus>('/api/render/proxy/lambda', {
+    id: newRenderId(),
+    sessionId,
+    draft,
+    output: { format: 'mp4', quality },
+  });
+}
+
+export interface PollOptions {
+  intervalMs?: number;
+  timeoutMs?: number;
+  quiet?: boolean;
+  stream?: BarStream;
+  signal?: AbortSignal;
+}
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(t);
+      reject(signal.reason);
+    });
+  });
+
+export async function waitForRender(api: Api, renderId: string, opts: PollOptions = {}): Promise<RenderStatus> {
+  const deadline = Date.now() + (opts.timeoutMs ?? 30 * 60_000);
+  let status: RenderStatus = { render_id: renderId, status: 'queued', progress: 0 };
+  const bar = new ProgressBar(
+    (elapsedMs) => ({
+      line: formatFractionLine('render', status.progress ?? 0, status.status, elapsedMs),
+      fraction: status.progress ?? 0,
+    }),
+    opts.stream,
+    !opts.quiet,
+  );
+  for (;;) {
+    status = await api.get<RenderStatus>(`/api/render/proxy/lambda/${encodeURIComponent(renderId)}`);
+    bar.update();
+    if (status.status === 'done') break;
+    if (status.status === 'failed') {
+      bar.done();
+      throw new RenderFailedError(renderId, status.error || 'the service gave no reason');
+    }
+    if (Date.now() > deadline) {
+      bar.done();
+      throw new RenderFailedError(
+        renderId,
+        `still ${status.status} after ${Math.round((opts.timeoutMs ?? 0) / 1000)} s; check later with \`openedit render --id ${renderId}\``,
+      );
+    }
+    await sleep(opts.intervalMs ?? 1000, opts.signal);
+  }
+  bar.done();
+  if (!status.url) throw new RenderFailedError(renderId, 'the render is done but the service gave no download url');
+  return status;
+}

@@ -1,0 +1,202 @@
+#!/usr/bin/env node
+// `npm start`: the whole local stack with one command. The Worker runs under `wrangler dev`
+// (local Durable Objects, R2, Workflows), the media engine under tsx. Waits until both answer
+// /health, prints the URL, and on Ctrl-C / SIGTERM stops both process groups (no orphans).
+//
+// Environment: PORT (Worker, default 8787), ENGINE_PORT (default 8788),
+// OPENEDIT_STATE_DIR (wrangler --persist-to; default .wrangler/state), STACK_READY_TIMEOUT_MS.
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+const STOP_GRACE_MS = 5000;
+
+const port = Number(process.env.PORT || 8787);
+const enginePort = Number(process.env.ENGINE_PORT || 8788);
+const readyTimeoutMs = Number(process.env.STACK_READY_TIMEOUT_MS || 90_000);
+const workerUrl = `http://127.0.0.1:${port}`;
+const engineUrl = `http://127.0.0.1:${enginePort}`;
+
+const log = (line) => process.stderr.write(`[start] ${line}\n`);
+
+function portFree(p) {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(p, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port: p } = srv.address();
+      srv.close(() => resolve(p));
+    });
+  });
+}
+
+// Children get Node 22 (the one running this script) first on PATH, so their own `node` children match.
+const childEnv = {
+  ...process.env,
+  PATH: [dirname(process.execPath), join(root, 'node_modules', '.bin'), process.env.PATH].join(':'),
+  WRANGLER_SEND_METRICS: 'false',
+  CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+  ENGINE_PORT: String(enginePort),
+  ENGINE_HOST: '127.0.0.1',
+  FORCE_COLOR: '0',
+};
+
+/** @type {{name: string, child: import('node:child_process').ChildProcess, exited: boolean, tail: string[]}[]} */
+const procs = [];
+
+function launch(name, args) {
+  // Each child leads its own process group, so one signal reaches wrangler's workerd and esbuild too.
+  const child = spawn(process.execPath, args, {
+    cwd: root,
+    env: childEnv,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const proc = { name, child, exited: false, tail: [] };
+  const relay = (stream) => {
+    let buf = '';
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk) => {
+      buf += chunk;
+      const lines = buf.split('\n');
+      buf = lines.pop();
+      for (const line of lines) {
+        proc.tail.push(line);
+        if (proc.tail.length > 40) proc.tail.shift();
+        process.stderr.write(`[${name}] ${line}\n`);
+      }
+    });
+  };
+  relay(child.stdout);
+  relay(child.stderr);
+  child.on('exit', (code, signal) => {
+    proc.exited = true;
+    if (!stopping) {
+      log(`${name} exited (${signal ?? `code ${code}`}); stopping the stack`);
+      void stop(1);
+    }
+  });
+  procs.push(proc);
+  log(`${name} pid ${child.pid}`);
+  return proc;
+}
+
+function signalGroup(proc, sig) {
+  if (proc.exited) return;
+  try {
+    process.kill(-proc.child.pid, sig);
+  } catch {
+    try {
+      proc.child.kill(sig);
+    } catch {}
+  }
+}
+
+let stopping = false;
+async function stop(code) {
+  if (stopping) return;
+  stopping = true;
+  for (const p of procs) signalGroup(p, 'SIGTERM');
+  const deadline = Date.now() + STOP_GRACE_MS;
+  while (procs.some((p) => !p.exited) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  // wrangler can leave workerd behind when it dies first: the group kill takes the whole tree.
+  for (const p of procs) {
+    try {
+      process.kill(-p.child.pid, 'SIGKILL');
+    } catch {}
+  }
+  log('stopped');
+  process.exit(code);
+}
+
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => void stop(0));
+process.on('exit', () => {
+  for (const p of procs) {
+    try {
+      process.kill(-p.child.pid, 'SIGKILL');
+    } catch {}
+  }
+});
+
+async function healthy(url) {
+  try {
+    const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2000) });
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+async function waitHealthy(urls) {
+  const deadline = Date.now() + readyTimeoutMs;
+  const pending = new Set(urls);
+  while (pending.size > 0) {
+    if (stopping) return false;
+    if (Date.now() > deadline) return false;
+    for (const url of [...pending]) if (await healthy(url)) pending.delete(url);
+    if (pending.size > 0) await new Promise((r) => setTimeout(r, 300));
+  }
+  return true;
+}
+
+async function main() {
+  for (const [what, p] of [
+    ['PORT', port],
+    ['ENGINE_PORT', enginePort],
+  ]) {
+    if (!(await portFree(p))) {
+      log(`port ${p} is already in use (another \`npm start\`?): stop it or set ${what}=<free port>`);
+      process.exit(1);
+    }
+  }
+  const inspectorPort = await freePort();
+  const wranglerArgs = [
+    bin('wrangler'),
+    'dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--inspector-port',
+    String(inspectorPort),
+    '--show-interactive-dev-session=false',
+    '--var',
+    `ENGINE_URL:${engineUrl}`,
+    '--var',
+    `PUBLIC_BASE_URL:${workerUrl}`,
+  ];
+  if (process.env.OPENEDIT_STATE_DIR) wranglerArgs.push('--persist-to', process.env.OPENEDIT_STATE_DIR);
+
+  launch('engine', [bin('tsx'), join(root, 'engine', 'src', 'main.ts')]);
+  launch('worker', wranglerArgs);
+
+  const startedMs = Date.now();
+  if (!(await waitHealthy([engineUrl, workerUrl]))) {
+    if (stopping) return;
+    log(`not healthy after ${Math.round(readyTimeoutMs / 1000)} s; last output:`);
+    for (const p of procs) for (const line of p.tail.slice(-10)) process.stderr.write(`  [${p.name}] ${line}\n`);
+    await stop(1);
+    return;
+  }
+  const pids = procs.map((p) => p.child.pid).join(',');
+  // Machine-readable line (test/node/stack.ts waits for it); keep its shape.
+  process.stdout.write(`ready: worker=${workerUrl} engine=${engineUrl} pids=${pids} in ${Date.now() - startedMs}ms\n`);
+  process.stdout.write(
+    `\nOpenEdit is running at ${workerUrl}  (engine ${engineUrl}, API docs ${workerUrl}/openapi.json)\n` +
+      `Try it: npx openedit edit clip.mp4 "trim the pauses, add captions" -o out.mp4\n` +
+      'Press Ctrl-C to stop.\n\n',
+  );
+}
+
+void main();
