@@ -10,6 +10,7 @@ import { health, healthDocs } from './routes/health.ts';
 import { openApiRoute } from './routes/openapi.ts';
 import { sessionDocs, sessions } from './routes/sessions.ts';
 import { state, stateDocs } from './routes/state.ts';
+import { uploadDocs, uploads } from './routes/uploads.ts';
 
 export { UserDO } from './durable/user-do.ts';
 
@@ -28,9 +29,18 @@ app.route('/api', sessions);
 app.route('/api/credits', credits);
 app.route('/api/state', state);
 app.route('/api/blob', blob);
+app.route('/api/upload-video', uploads);
 app.route(
   '/openapi.json',
-  openApiRoute([...healthDocs, ...authDocs, ...sessionDocs, ...creditDocs, ...stateDocs, ...blobDocs]),
+  openApiRoute([
+    ...healthDocs,
+    ...authDocs,
+    ...sessionDocs,
+    ...creditDocs,
+    ...stateDocs,
+    ...blobDocs,
+    ...uploadDocs,
+  ]),
 );
 
 app.notFound((c) =>

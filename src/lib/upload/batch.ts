@@ -1,0 +1,78 @@
+import type { MediaRecord } from '../../durable/media.ts';
+import type { AppEnv } from '../app-env.ts';
+import { probeMedia, UnreadableMediaError } from '../engine-client.ts';
+import type { ProbeResult } from '../engine-protocol.ts';
+import { newId } from '../ids.ts';
+import { publicOrigin, signBlobUrl } from '../signing.ts';
+import type { Inspected } from './inspector.ts';
+import { unsupported } from './limits.ts';
+import { mediaKey } from './names.ts';
+import { type ChunkSource, ingest } from './r2-sink.ts';
+
+interface Stored {
+  mediaId: string;
+  key: string;
+  name: string;
+  file: Inspected;
+}
+
+type Ctx = { env: Env; userId: string; user: AppEnv['Variables']['user']; requestUrl: string };
+
+/**
+ * The files of one upload request, all or nothing: objects are stored as they stream in, rows
+ * are added only once every file has been stored and probed. On failure `discard` deletes the
+ * objects already stored, so a failed request leaves neither objects nor rows.
+ */
+export class UploadBatch {
+  private readonly stored: Stored[] = [];
+
+  constructor(private readonly ctx: Ctx) {}
+
+  get count(): number {
+    return this.stored.length;
+  }
+
+  async add(name: string, next: ChunkSource, knownLength: number | null): Promise<void> {
+    const mediaId = newId('med');
+    const key = mediaKey(this.ctx.userId, mediaId, name);
+    const file = await ingest(this.ctx.env.MEDIA, key, name, next, knownLength);
+    this.stored.push({ mediaId, key, name, file });
+  }
+
+  /** Probes every stored file (when an engine is configured), then records them. */
+  async commit(sessionId: string): Promise<MediaRecord[]> {
+    const probes: (ProbeResult | null)[] = [];
+    for (const s of this.stored) probes.push(await this.probe(s));
+    const records: MediaRecord[] = [];
+    for (const [i, s] of this.stored.entries()) {
+      const row = {
+        media_id: s.mediaId,
+        name: s.name,
+        kind: s.file.kind,
+        mime: s.file.mime,
+        size: s.file.size,
+        r2_key: s.key,
+      };
+      records.push(await this.ctx.user.addMedia(sessionId, { ...row, content_hash: s.file.contentHash }, probes[i]!));
+    }
+    return records;
+  }
+
+  private async probe(s: Stored): Promise<ProbeResult | null> {
+    const { env, requestUrl } = this.ctx;
+    if (!env.ENGINE_URL) return null;
+    const url = await signBlobUrl(env.SIGNING_SECRET, publicOrigin(env, requestUrl), s.key, 'GET');
+    try {
+      return await probeMedia(env, url);
+    } catch (err) {
+      if (err instanceof UnreadableMediaError)
+        throw unsupported(s.name, `the media engine could not read it (${err.message})`);
+      throw err;
+    }
+  }
+
+  async discard(): Promise<void> {
+    const keys = this.stored.splice(0).map((s) => s.key);
+    if (keys.length) await this.ctx.env.MEDIA.delete(keys);
+  }
+}

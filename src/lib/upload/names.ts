@@ -1,0 +1,37 @@
+/** A display name: what the client called the file, minus path and control characters. */
+export function displayName(raw: string | undefined | null, fallback = 'upload'): string {
+  const base = (raw ?? '').split(/[\\/]/).pop() ?? '';
+  const printable = [...base].filter((ch) => ch.charCodeAt(0) >= 0x20 && ch !== '\x7f').join('');
+  const clean = printable.trim().slice(0, 255);
+  return clean || fallback;
+}
+
+/** A name safe in an R2 key and a URL path segment: ASCII letters, digits, dot, dash, underscore. */
+export function safeName(name: string): string {
+  const safe = name
+    .normalize('NFKD')
+    .replace(/[^A-Za-z0-9._-]+/g, '_')
+    .replace(/^[._]+/, '')
+    .slice(-100);
+  return safe || 'file';
+}
+
+export const mediaKey = (userId: string, mediaId: string, name: string) =>
+  `u/${userId}/media/${mediaId}/${safeName(name)}`;
+
+/** The file name a URL download should carry: Content-Disposition first, then the URL path. */
+export function nameFromDownload(url: URL, contentDisposition: string | null): string {
+  const star = /filename\*\s*=\s*(?:UTF-8'')?([^;]+)/i.exec(contentDisposition ?? '');
+  const plain = /filename\s*=\s*"?([^";]+)"?/i.exec(contentDisposition ?? '');
+  const fromHeader = star?.[1] ?? plain?.[1];
+  const fromPath = url.pathname.split('/').filter(Boolean).pop();
+  return displayName(safeDecode(fromHeader ?? fromPath ?? ''), 'download');
+}
+
+export function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
