@@ -86,6 +86,8 @@ export function hintFor(err: ApiError): string {
         : 'use a smaller file';
     case 429:
       return err.retryAfterS !== null ? `retry in ${err.retryAfterS} s` : 'retry in a little while';
+    case 404:
+      return 'this service has no such route (an older version?): see its /openapi.json';
     case 503:
       return 'the media engine is not reachable: is the whole stack running (`npm start`)?';
     default:

@@ -121,6 +121,19 @@ async function stop(code) {
 }
 
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => void stop(0));
+// Started by a test harness (test/node/stack.ts): go down with it even if it dies without stopping us.
+const parentPid = Number(process.env.STACK_PARENT_PID || 0);
+if (parentPid) {
+  setInterval(() => {
+    try {
+      process.kill(parentPid, 0);
+    } catch {
+      log(`parent ${parentPid} is gone`);
+      void stop(0);
+    }
+  }, 1000).unref();
+}
+
 process.on('exit', () => {
   for (const p of procs) {
     try {

@@ -70,6 +70,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       OPENEDIT_STATE_DIR: join(stateDir, 'wrangler'),
       ENGINE_CACHE_DIR: join(stateDir, 'engine-cache'),
       STACK_READY_TIMEOUT_MS: String(readyTimeoutMs),
+      STACK_PARENT_PID: String(process.pid),
     },
   });
   let output = '';
