@@ -7,10 +7,7 @@ export const renderRule: Rule = {
     /\b(export|download|render|publish)\b|导出|下载|渲染|输出视频|生成视频|出片/.test(clause.bare)
       ? {
           calls: [
-            call(
-              'render',
-              /\b(standard|draft|preview|low)\b|标清|预览/.test(clause.bare) ? { quality: 'standard' } : {},
-            ),
+            call('render', /\b(standard|draft|preview|low)\b|标清|预览/.test(clause.bare) ? { quality: 'medium' } : {}),
           ],
         }
       : null,

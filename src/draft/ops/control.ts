@@ -13,7 +13,10 @@ export const CONTROL_TOOLS = {
   render: {
     name: 'render',
     description: 'Export the timeline as an MP4 and return download and share links.',
-    args: z.object({ format: z.literal('mp4').default('mp4'), quality: z.enum(['high', 'standard']).default('high') }),
+    args: z.object({
+      format: z.literal('mp4').default('mp4'),
+      quality: z.enum(['low', 'medium', 'high']).default('high'),
+    }),
   },
 } satisfies Record<string, ControlTool>;
 

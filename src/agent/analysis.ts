@@ -1,0 +1,74 @@
+/**
+ * Speech analysis on demand: pauses and words of one uploaded file, from the media engine's
+ * POST /analyse, cached in R2 under `analysis/<content_hash>.json` so the same file is never
+ * analysed twice (uploads may pre-warm the same key). No engine → a clear error, never a guess.
+ */
+import { AnalyseResult } from '../lib/engine-protocol.ts';
+import { signBlobUrl } from '../lib/signing.ts';
+import { TurnError } from './errors.ts';
+
+/** Long recordings take a while on the offline recogniser (~0.25x real time). */
+const ANALYSE_TIMEOUT_MS = 15 * 60_000;
+
+export interface AnalysableMedia {
+  media_id: string;
+  name: string;
+  r2_key: string;
+  content_hash: string | null;
+}
+
+export const analysisKey = (media: AnalysableMedia) =>
+  `analysis/${media.content_hash && /^[A-Za-z0-9_-]{8,}$/.test(media.content_hash) ? media.content_hash : `media-${media.media_id}`}.json`;
+
+export interface AnalysisOutcome {
+  result: AnalyseResult;
+  cached: boolean;
+}
+
+export async function analyseMedia(
+  env: Env,
+  origin: string,
+  media: AnalysableMedia,
+  language: string,
+): Promise<AnalysisOutcome> {
+  const key = analysisKey(media);
+  const stored = await env.MEDIA.get(key);
+  if (stored) {
+    const parsed = AnalyseResult.safeParse(await stored.json().catch(() => null));
+    if (parsed.success) return { result: parsed.data, cached: true };
+  }
+  if (!env.ENGINE_URL) {
+    throw new TurnError(
+      'ENGINE_UNAVAILABLE',
+      `Speech analysis of ${media.name} needs the media engine, and none is configured (ENGINE_URL is empty). Start the stack with \`npm start\` or set ENGINE_URL, then ask again.`,
+    );
+  }
+  const url = await signBlobUrl(env.SIGNING_SECRET, origin, media.r2_key, 'GET', 3600);
+  const hash = key.slice('analysis/'.length, -'.json'.length);
+  let res: Response;
+  try {
+    res = await fetch(`${env.ENGINE_URL.replace(/\/$/, '')}/analyse`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ url, content_hash: hash, language, words: true }),
+      signal: AbortSignal.timeout(ANALYSE_TIMEOUT_MS),
+    });
+  } catch (err) {
+    throw new TurnError(
+      'ENGINE_UNAVAILABLE',
+      `The media engine at ${env.ENGINE_URL} is not reachable (${String(err).slice(0, 120)}), so ${media.name} could not be analysed. Nothing was changed; try again when it is running.`,
+    );
+  }
+  if (!res.ok) {
+    const body = (await res.json().catch(() => ({}))) as { error?: string };
+    throw new TurnError(
+      'ANALYSIS_FAILED',
+      `The media engine could not analyse ${media.name}: ${body.error ?? `HTTP ${res.status}`}.`,
+    );
+  }
+  const parsed = AnalyseResult.safeParse(await res.json().catch(() => null));
+  if (!parsed.success)
+    throw new TurnError('ANALYSIS_FAILED', 'The media engine answered the analysis with an unexpected shape.');
+  await env.MEDIA.put(key, JSON.stringify(parsed.data), { httpMetadata: { contentType: 'application/json' } });
+  return { result: parsed.data, cached: false };
+}
