@@ -3,16 +3,20 @@ import type { AppEnv } from './lib/app-env.ts';
 import { errorResponse } from './lib/envelope.ts';
 import { ErrorCode } from './lib/errors.ts';
 import { onError } from './lib/on-error.ts';
+import { runCleanupCron } from './render/cleanup-cron.ts';
 import { auth, authDocs } from './routes/auth.ts';
 import { blob, blobDocs } from './routes/blob.ts';
 import { creditDocs, credits } from './routes/credits.ts';
 import { health, healthDocs } from './routes/health.ts';
 import { openApiRoute } from './routes/openapi.ts';
+import { render, renderDocs } from './routes/render.ts';
 import { sessionDocs, sessions } from './routes/sessions.ts';
+import { share, shareDocs } from './routes/share.ts';
 import { state, stateDocs } from './routes/state.ts';
 import { uploadDocs, uploads } from './routes/uploads.ts';
 
 export { UserDO } from './durable/user-do.ts';
+export { RenderWorkflow } from './workflows/render-workflow.ts';
 
 const app = new Hono<AppEnv>();
 
@@ -29,6 +33,8 @@ app.route('/api', sessions);
 app.route('/api/credits', credits);
 app.route('/api/state', state);
 app.route('/api/blob', blob);
+app.route('/api/render/proxy/lambda', render);
+app.route('/s', share);
 app.route('/api/upload-video', uploads);
 app.route(
   '/openapi.json',
@@ -40,6 +46,8 @@ app.route(
     ...stateDocs,
     ...blobDocs,
     ...uploadDocs,
+    ...renderDocs,
+    ...shareDocs,
   ]),
 );
 
@@ -48,4 +56,10 @@ app.notFound((c) =>
 );
 app.onError(onError);
 
-export default app satisfies ExportedHandler<Env>;
+/** Cron (wrangler.toml): revoke expired tokens and purge long-expired users, walking only the cleanup index. */
+async function scheduled(controller: ScheduledController, env: Env): Promise<void> {
+  const report = await runCleanupCron(env, controller.scheduledTime);
+  console.log(JSON.stringify({ level: 'info', cron: controller.cron, cleanup: report }));
+}
+
+export default { fetch: app.fetch, scheduled } satisfies ExportedHandler<Env>;

@@ -28,6 +28,15 @@ export const MIGRATIONS: readonly string[] = [
      duration_ms REAL, width INTEGER, height INTEGER, fps REAL, has_audio INTEGER,
      rotation INTEGER, video_codec TEXT, audio_codec TEXT, created_at INTEGER NOT NULL);
    CREATE INDEX media_session ON media(session_id, created_at);`,
+  // Renders (src/durable/renders.ts): one row per render id, the client's idempotency key.
+  `CREATE TABLE renders (
+     id TEXT PRIMARY KEY, session_id TEXT NOT NULL, status TEXT NOT NULL, progress REAL NOT NULL DEFAULT 0,
+     draft TEXT NOT NULL, output TEXT NOT NULL, cost INTEGER NOT NULL, webhook_url TEXT,
+     job_id TEXT, engine_attempt INTEGER NOT NULL DEFAULT 0, error TEXT,
+     out_key TEXT, srt_key TEXT, vtt_key TEXT, size INTEGER, duration_ms REAL,
+     width INTEGER NOT NULL, height INTEGER NOT NULL, title TEXT NOT NULL, share_id TEXT UNIQUE,
+     created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, done_at INTEGER, expires_at INTEGER);
+   CREATE INDEX renders_session ON renders(session_id, created_at);`,
 ];
 
 export function migrate(sql: SqlStorage): void {

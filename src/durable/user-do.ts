@@ -2,9 +2,11 @@ import { DurableObject } from 'cloudflare:workers';
 import type { Draft } from '../draft/schema.ts';
 import type { ProbeResult } from '../lib/engine-protocol.ts';
 import { AppError, type RpcResult } from '../lib/errors.ts';
+import { runUserCleanup } from '../render/cleanup.ts';
 import * as credits from './credits.ts';
 import { commitDraft, draftHistory, moveHead } from './drafts.ts';
 import { addMedia, getMedia, listMedia, type NewMedia } from './media.ts';
+import * as renders from './renders.ts';
 import { migrate } from './schema.ts';
 import { type Attribution, createSession, deleteSessionRows, getSession, listSessions, readDraft } from './sessions.ts';
 
@@ -37,8 +39,8 @@ export class UserDO extends DurableObject<Env> {
   }
 
   // ── tokens ────────────────────────────────────────────────────────────────
-  mintToken(args: { userId: string; tokenHash: string; nowMs: number; ttlMs: number; starterCredits: number }) {
-    return this.tx(() => {
+  async mintToken(args: { userId: string; tokenHash: string; nowMs: number; ttlMs: number; starterCredits: number }) {
+    const minted = this.tx(() => {
       const known = this.sql.exec("SELECT v FROM meta WHERE k = 'user_id'").toArray().length > 0;
       if (!known) {
         this.sql.exec(
@@ -62,6 +64,9 @@ export class UserDO extends DurableObject<Env> {
         is_new: !known,
       };
     });
+    // A new token pushes this user's expiry (alarm and cleanup index marker) further out.
+    await this.runCleanup(args.nowMs);
+    return minted;
   }
 
   /** Returns why a token is refused instead of throwing: refusals are routine, not errors. */
@@ -190,5 +195,50 @@ export class UserDO extends DurableObject<Env> {
 
   getMedia(sessionId: string, mediaId: string) {
     return this.tx(() => getMedia(this.sql, sessionId, mediaId));
+  }
+  // ── renders ───────────────────────────────────────────────────────────────
+  /** Create-or-get the render and freeze its cost in one transaction (idempotent on the render id). */
+  createRender(r: renders.NewRender) {
+    return this.tx(() => renders.createOrGetRender(this.sql, r, Date.now()));
+  }
+
+  getRender(renderId: string) {
+    return this.tx(() => renders.getRender(this.sql, renderId));
+  }
+
+  setRenderJob(renderId: string, attempt: number, jobId: string) {
+    return this.tx(() => renders.setRenderJob(this.sql, renderId, attempt, jobId, Date.now()));
+  }
+
+  noteRenderProgress(renderId: string, progress: number) {
+    return this.tx(() => renders.noteProgress(this.sql, renderId, progress, Date.now()));
+  }
+
+  recordRenderOutput(renderId: string, output: renders.RenderOutput) {
+    return this.tx(() => renders.recordOutput(this.sql, renderId, output, Date.now()));
+  }
+
+  finishRender(renderId: string, status: 'done' | 'failed', error: string | null) {
+    return this.tx(() => renders.finishRender(this.sql, renderId, status, error, Date.now()));
+  }
+
+  listSessionRenders(sessionId: string, status?: renders.RenderStatus) {
+    return this.tx(() => renders.listSessionRenders(this.sql, sessionId, status));
+  }
+
+  getSharedRender(shareId: string) {
+    return this.tx(() => renders.getByShareId(this.sql, shareId));
+  }
+
+  /** Revokes expired tokens, purges a long-expired user in batches, re-arms the alarm (src/render/cleanup.ts). */
+  async runCleanup(nowMs = Date.now()) {
+    const result = await runUserCleanup(this.ctx.storage, this.env.MEDIA, nowMs);
+    if (result.nextAlarmMs !== null) await this.ctx.storage.setAlarm(result.nextAlarmMs);
+    else await this.ctx.storage.deleteAlarm();
+    return result;
+  }
+
+  override async alarm() {
+    await this.runCleanup(Date.now());
   }
 }

@@ -4,6 +4,8 @@ import type { AppEnv } from '../lib/app-env.ts';
 import { requireAuth } from '../lib/auth.ts';
 import { ok } from '../lib/envelope.ts';
 import type { RouteDoc } from '../lib/openapi-registry.ts';
+import { publicOrigin } from '../lib/signing.ts';
+import { generatedMedia } from '../render/status.ts';
 
 export const state = new Hono<AppEnv>();
 state.use('*', requireAuth);
@@ -12,7 +14,11 @@ state.get('/nemo_agent/me/:sid/latest', async (c) => {
   const sid = c.req.param('sid');
   const [{ draft, version }, media] = await Promise.all([c.var.user.getDraft(sid), c.var.user.listMedia(sid)]);
   // generated_media lists the session's finished renders (filled in by the render module).
-  const generated: unknown[] = [];
+  const generated = await generatedMedia(
+    c.env,
+    publicOrigin(c.env, c.req.url),
+    await c.var.user.listSessionRenders(sid, 'done'),
+  );
   return ok(c, { draft, draft_version: version, video_infos: media.map(publicMedia), generated_media: generated });
 });
 

@@ -1,0 +1,76 @@
+import { JobState, ProbeResult, type RenderRequest } from '../lib/engine-protocol.ts';
+
+/**
+ * The render side of the engine's HTTP API (engine/src/app.ts): start, poll, cancel, probe.
+ * Kept beside the workflow rather than in a shared client so its error semantics stay the
+ * ones the workflow relies on: EngineUnavailable for transport trouble (worth retrying, and a
+ * sign that the engine may have died), EngineRejected for a definite "no" from a live engine.
+ */
+export class EngineUnavailable extends Error {
+  override name = 'EngineUnavailable';
+}
+export class EngineRejected extends Error {
+  override name = 'EngineRejected';
+}
+
+const REQUEST_TIMEOUT_MS = 15_000;
+
+function base(engineUrl: string): string {
+  if (!engineUrl) throw new EngineUnavailable('No media engine configured (ENGINE_URL is empty)');
+  return engineUrl.replace(/\/+$/, '');
+}
+
+async function call(engineUrl: string, path: string, init: RequestInit = {}): Promise<Response> {
+  try {
+    return await fetch(`${base(engineUrl)}${path}`, { ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+  } catch (err) {
+    throw new EngineUnavailable(
+      `Media engine unreachable at ${engineUrl}: ${err instanceof Error ? err.message : String(err)}`,
+    );
+  }
+}
+
+async function errorText(res: Response): Promise<string> {
+  const text = await res.text().catch(() => '');
+  try {
+    return (JSON.parse(text) as { error?: string }).error ?? text;
+  } catch {
+    return text || res.statusText;
+  }
+}
+
+export async function startEngineRender(engineUrl: string, req: RenderRequest): Promise<string> {
+  const res = await call(engineUrl, '/render', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(req),
+  });
+  if (res.status >= 500) throw new EngineUnavailable(`Media engine error ${res.status}: ${await errorText(res)}`);
+  if (!res.ok) throw new EngineRejected(`The media engine refused the render: ${await errorText(res)}`);
+  const { job_id } = (await res.json()) as { job_id?: string };
+  if (!job_id) throw new EngineUnavailable('Media engine answered without a job id');
+  return job_id;
+}
+
+/** The job's state, or null when the engine no longer knows the job (it restarted). */
+export async function getEngineJob(engineUrl: string, jobId: string): Promise<JobState | null> {
+  const res = await call(engineUrl, `/jobs/${encodeURIComponent(jobId)}`);
+  if (res.status === 404) return null;
+  if (!res.ok) throw new EngineUnavailable(`Media engine error ${res.status}: ${await errorText(res)}`);
+  return JobState.parse(await res.json());
+}
+
+export async function cancelEngineJob(engineUrl: string, jobId: string): Promise<void> {
+  const res = await call(engineUrl, `/jobs/${encodeURIComponent(jobId)}`, { method: 'DELETE' });
+  await res.body?.cancel();
+}
+
+export async function probeUrl(engineUrl: string, url: string): Promise<ProbeResult> {
+  const res = await call(engineUrl, '/probe', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ url }),
+  });
+  if (!res.ok) throw new EngineRejected(`Probe failed: ${await errorText(res)}`);
+  return ProbeResult.parse(await res.json());
+}

@@ -1,0 +1,168 @@
+import { NonRetryableError } from 'cloudflare:workflows';
+import { type Draft, DraftSchema } from '../draft/schema.ts';
+import type { RenderRecord } from '../durable/renders.ts';
+import type { JobState, RenderRequest } from '../lib/engine-protocol.ts';
+import { hmacHex } from '../lib/ids.ts';
+import { signBlobUrl } from '../lib/signing.ts';
+import type { UserClient } from '../lib/user-stub.ts';
+import { EngineRejected, EngineUnavailable, getEngineJob, probeUrl, startEngineRender } from './engine-jobs.ts';
+import { hasCaptions, renderKeys } from './render-keys.ts';
+import { renderStatusView } from './status.ts';
+
+/**
+ * The bodies of the RenderWorkflow's steps. Each is idempotent on its own: the workflow may run
+ * any of them again after a crash or a retry.
+ */
+export const MAX_ENGINE_ATTEMPTS = 3;
+/** Consecutive polls without an answer (or with "unknown job") before the engine counts as dead. */
+export const LOST_POLLS_LIMIT = 3;
+
+/** Generous: 2 min of start-up plus 6× real time, capped at 2 h. */
+export const renderTimeoutMs = (durationMs: number) => Math.min(2 * 3600_000, 120_000 + 6 * durationMs);
+
+/** Backoff between polls: 1 s, 2 s, 4 s … capped at 15 s. */
+export const pollDelayMs = (n: number) => Math.min(15_000, 1000 * 2 ** Math.min(n - 1, 4));
+
+const qualityPreset = { low: 'superfast', medium: 'veryfast', high: undefined } as const;
+
+export type PollResult = Omit<JobState, 'status'> & { status: JobState['status'] | 'lost' };
+
+/** Step results must be serialisable: the request (with its passthrough draft) travels as JSON. */
+export interface SignedRender {
+  requestJson: string;
+  draftMs: number;
+  fps: number;
+  keys: { out: string; srt: string | null; vtt: string | null };
+}
+
+export function parseDraft(r: RenderRecord): Draft {
+  return DraftSchema.parse(JSON.parse(r.draft));
+}
+
+export async function signRender(
+  env: Env,
+  user: UserClient,
+  r: RenderRecord,
+  userId: string,
+  origin: string,
+): Promise<SignedRender> {
+  const draft = parseDraft(r);
+  const ttlS = Math.ceil(renderTimeoutMs(draft.d) / 1000) + 3600;
+  const sign = (key: string, method: 'GET' | 'PUT') => signBlobUrl(env.SIGNING_SECRET, origin, key, method, ttlS);
+  const media = new Map((await user.listMedia(r.session_id)).map((m) => [m.media_id, m]));
+  const inputs: RenderRequest['inputs'] = {};
+  for (const track of draft.t) {
+    if (track.tt === 7) continue;
+    for (const seg of track.sg) {
+      const m = media.get(seg.src);
+      if (!m) throw new NonRetryableError(`Media ${seg.src} is gone from session ${r.session_id}`);
+      inputs[seg.src] ??= { url: await sign(m.r2_key, 'GET'), kind: m.kind };
+    }
+  }
+  const keys = renderKeys(userId, r.render_id, hasCaptions(draft));
+  const output: RenderRequest['output'] = { url: await sign(keys.out, 'PUT') };
+  if (keys.srt) output.srt_url = await sign(keys.srt, 'PUT');
+  if (keys.vtt) output.vtt_url = await sign(keys.vtt, 'PUT');
+  const preset = qualityPreset[r.output.quality];
+  const request: RenderRequest = { draft, inputs, output, ...(preset ? { preset } : {}) };
+  return { requestJson: JSON.stringify(request), draftMs: draft.d, fps: draft.fps, keys };
+}
+
+/** Starts the attempt's engine job, or returns the one already started for it (never two). */
+export async function startJob(
+  env: Env,
+  user: UserClient,
+  renderId: string,
+  attempt: number,
+  signed: SignedRender,
+): Promise<string> {
+  const current = await user.getRender(renderId);
+  if (current?.job_id && current.engine_attempt === attempt) return current.job_id;
+  try {
+    const jobId = await startEngineRender(env.ENGINE_URL, JSON.parse(signed.requestJson) as RenderRequest);
+    await user.setRenderJob(renderId, attempt, jobId);
+    return jobId;
+  } catch (err) {
+    if (err instanceof EngineRejected) throw new NonRetryableError(err.message);
+    throw err;
+  }
+}
+
+export async function pollJob(env: Env, jobId: string): Promise<PollResult> {
+  try {
+    const state = await getEngineJob(env.ENGINE_URL, jobId);
+    return (
+      state ?? {
+        job_id: jobId,
+        status: 'lost',
+        progress: 0,
+        error: 'the media engine no longer knows this job (it restarted)',
+      }
+    );
+  } catch (err) {
+    if (err instanceof EngineUnavailable) return { job_id: jobId, status: 'lost', progress: 0, error: err.message };
+    throw err;
+  }
+}
+
+export interface VerifiedOutput {
+  size: number;
+  durationMs: number | null;
+  srtKey: string | null;
+  vttKey: string | null;
+}
+
+/** The output exists, is not empty, and lasts as long as the draft (within a frame). */
+export async function verifyOutput(
+  env: Env,
+  origin: string,
+  signed: SignedRender,
+  job: PollResult,
+): Promise<VerifiedOutput> {
+  const head = await env.MEDIA.head(signed.keys.out);
+  if (!head || head.size === 0) throw new NonRetryableError('The engine reported success but wrote no output file');
+  let durationMs = job.output?.duration_ms ?? null;
+  if (env.ENGINE_URL) {
+    try {
+      const url = await signBlobUrl(env.SIGNING_SECRET, origin, signed.keys.out, 'GET', 600);
+      durationMs = (await probeUrl(env.ENGINE_URL, url)).duration_ms ?? durationMs;
+    } catch (err) {
+      // A finished file is not thrown away because the prober is briefly down; the engine's own figure stands.
+      if (!(err instanceof EngineUnavailable))
+        throw new NonRetryableError(`The output is unreadable: ${(err as Error).message}`);
+    }
+  }
+  const frameMs = 1000 / signed.fps;
+  if (durationMs !== null && Math.abs(durationMs - signed.draftMs) > frameMs + 1) {
+    throw new NonRetryableError(
+      `The output lasts ${Math.round(durationMs)} ms, the draft ${signed.draftMs} ms (more than a frame apart)`,
+    );
+  }
+  const exists = async (key: string | null) => (key && (await env.MEDIA.head(key)) ? key : null);
+  return { size: head.size, durationMs, srtKey: await exists(signed.keys.srt), vttKey: await exists(signed.keys.vtt) };
+}
+
+/** POSTs the final state to the client's webhook, signed: `X-Signature: hex(HMAC-SHA256(body, SIGNING_SECRET))`. */
+export async function sendWebhook(
+  env: Env,
+  user: UserClient,
+  renderId: string,
+  origin: string,
+  url: string,
+): Promise<number> {
+  const r = await user.getRender(renderId);
+  if (!r) throw new NonRetryableError(`render ${renderId} vanished`);
+  const body = JSON.stringify({ event: `render.${r.status}`, data: await renderStatusView(env, origin, r) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-signature': await hmacHex(env.SIGNING_SECRET, body),
+      'x-render-id': renderId,
+    },
+    body,
+  });
+  await res.body?.cancel();
+  if (!res.ok) throw new Error(`webhook answered ${res.status}`);
+  return res.status;
+}

@@ -1,0 +1,29 @@
+import type { Draft } from '../draft/schema.ts';
+import { sha256Hex } from '../lib/ids.ts';
+
+/** Where a render's files live: under the user, so a user's cleanup finds them by prefix. */
+export const renderPrefix = (userId: string, renderId: string) => `u/${userId}/renders/${renderId}/`;
+
+export function renderKeys(userId: string, renderId: string, captions: boolean) {
+  const p = renderPrefix(userId, renderId);
+  return { out: `${p}out.mp4`, srt: captions ? `${p}captions.srt` : null, vtt: captions ? `${p}captions.vtt` : null };
+}
+
+export const hasCaptions = (draft: Draft) =>
+  draft.t.some((t) => t.tt === 7 && t.m.kind === 'caption' && t.sg.length > 0);
+
+/**
+ * The Workflow instance id of a render: deterministic from user and render id, so a repeated
+ * POST finds the instance the first one created instead of starting a second render.
+ * (Render ids are the client's; hashing keeps the instance id within the allowed characters.)
+ */
+export async function renderInstanceId(userId: string, renderId: string): Promise<string> {
+  return `${userId}-${(await sha256Hex(`render:${renderId}`)).slice(0, 32)}`;
+}
+
+/** Signed download links live at most this long, and never past the render's expiry. */
+export const DOWNLOAD_URL_TTL_S = 6 * 3600;
+export function downloadTtlS(expiresAtMs: number | null, nowMs = Date.now()): number {
+  const left = expiresAtMs === null ? DOWNLOAD_URL_TTL_S : Math.floor((expiresAtMs - nowMs) / 1000);
+  return Math.max(1, Math.min(DOWNLOAD_URL_TTL_S, left));
+}

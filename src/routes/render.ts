@@ -1,0 +1,74 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { DraftSchema } from '../draft/schema.ts';
+import type { AppEnv } from '../lib/app-env.ts';
+import { requireAuth } from '../lib/auth.ts';
+import { ok } from '../lib/envelope.ts';
+import type { RouteDoc } from '../lib/openapi-registry.ts';
+import { publicOrigin } from '../lib/signing.ts';
+import { parseJson } from '../lib/validate.ts';
+import { getRenderStatus, RenderId, RenderOutput, startRender } from '../render/start-render.ts';
+
+export const RenderBody = z.object({
+  id: RenderId,
+  sessionId: z.string().min(1),
+  draft: DraftSchema,
+  output: RenderOutput,
+  webhook_url: z
+    .string()
+    .url()
+    .regex(/^https?:\/\//, 'webhook_url must be http(s)')
+    .optional(),
+});
+
+export const RenderStarted = z.object({
+  render_id: z.string(),
+  status: z.enum(['queued', 'rendering', 'done', 'failed']),
+});
+export const RenderPoll = RenderStarted.extend({
+  progress: z.number().min(0).max(1),
+  url: z.string().optional().describe('signed, expiring download URL (Range supported)'),
+  share_url: z.string().optional(),
+  expires_at: z.number().optional().describe('unix ms'),
+  error: z.string().optional(),
+});
+
+export const render = new Hono<AppEnv>();
+render.use('*', requireAuth);
+
+render.post('/', async (c) => {
+  const body = await parseJson(c, RenderBody);
+  const started = await startRender(c.env, c.var.userId, publicOrigin(c.env, c.req.url), {
+    id: body.id,
+    sessionId: body.sessionId,
+    draft: body.draft,
+    output: body.output,
+    webhookUrl: body.webhook_url ?? null,
+  });
+  return ok(c, { render_id: started.render_id, status: started.status });
+});
+
+render.get('/:render_id', async (c) =>
+  ok(c, await getRenderStatus(c.env, c.var.userId, publicOrigin(c.env, c.req.url), c.req.param('render_id'))),
+);
+
+export const renderDocs: RouteDoc[] = [
+  {
+    method: 'post',
+    path: '/api/render/proxy/lambda',
+    summary:
+      'Start a render (idempotent on id per user); its cost is frozen now, spent on success, returned on failure',
+    auth: true,
+    body: RenderBody,
+    data: RenderStarted,
+    tags: ['render'],
+  },
+  {
+    method: 'get',
+    path: '/api/render/proxy/lambda/{render_id}',
+    summary: 'Poll a render: status, progress, download and share links when done (404 for unknown ids)',
+    auth: true,
+    data: RenderPoll,
+    tags: ['render'],
+  },
+];

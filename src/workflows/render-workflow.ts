@@ -1,0 +1,148 @@
+import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep, type WorkflowStepConfig } from 'cloudflare:workers';
+import { NonRetryableError } from 'cloudflare:workflows';
+import { AppError } from '../lib/errors.ts';
+import { userStub } from '../lib/user-stub.ts';
+import { cancelEngineJob } from '../render/engine-jobs.ts';
+import {
+  LOST_POLLS_LIMIT,
+  MAX_ENGINE_ATTEMPTS,
+  type PollResult,
+  pollDelayMs,
+  pollJob,
+  renderTimeoutMs,
+  type SignedRender,
+  sendWebhook,
+  signRender,
+  startJob,
+  verifyOutput,
+} from '../render/pipeline.ts';
+import { makeShareId } from '../render/share-id.ts';
+import { bindUrl } from '../render/start-render.ts';
+
+export interface RenderParams {
+  userId: string;
+  renderId: string;
+  /** Public origin at request time: signed URLs and share links point here. */
+  origin: string;
+}
+
+const QUICK: WorkflowStepConfig = {
+  retries: { limit: 5, delay: '1 second', backoff: 'exponential' },
+  timeout: '1 minute',
+};
+const ENGINE_START: WorkflowStepConfig = {
+  retries: { limit: 3, delay: '5 seconds', backoff: 'exponential' },
+  timeout: '2 minutes',
+};
+const WEBHOOK: WorkflowStepConfig = {
+  retries: { limit: 5, delay: '10 seconds', backoff: 'exponential' },
+  timeout: '30 seconds',
+};
+
+/**
+ * One instance per render (instance id from user + render id). Step names are stable, so a
+ * replay after a crash or deploy resumes where it stopped: freeze credits → sign urls → start
+ * engine job → poll engine N (with `poll wait N` sleeps) → verify output → record output →
+ * spend credits | refund credits → mark render → send webhook.
+ */
+export class RenderWorkflow extends WorkflowEntrypoint<Env, RenderParams> {
+  override async run(event: Readonly<WorkflowEvent<RenderParams>>, step: WorkflowStep) {
+    const { userId, renderId, origin } = event.payload;
+    const user = userStub(this.env, userId);
+    let failure: string | null = null;
+    try {
+      const render = await step.do('freeze credits', QUICK, async () => {
+        const r = await user.getRender(renderId);
+        if (!r) throw new NonRetryableError(`Render ${renderId} does not exist`);
+        try {
+          await user.freezeCredits(renderId, r.cost, `render ${renderId}`, bindUrl(origin, userId));
+        } catch (err) {
+          if (err instanceof AppError) throw new NonRetryableError(err.message);
+          throw err;
+        }
+        return r;
+      });
+      const signed = await step.do('sign urls', QUICK, () => signRender(this.env, user, render, userId, origin));
+      const job = await this.driveEngine(step, user, renderId, signed, renderTimeoutMs(signed.draftMs));
+      const out = await step.do('verify output', QUICK, () => verifyOutput(this.env, origin, signed, job));
+      await step.do('record output', QUICK, async () => {
+        const shareId = await makeShareId(this.env.SIGNING_SECRET, userId);
+        await user.recordRenderOutput(renderId, { outKey: signed.keys.out, shareId, ...out });
+        return true;
+      });
+      await step.do('spend credits', QUICK, () => user.settleCredits(renderId, 'spend', `render ${renderId} done`));
+      await step.do('mark render', QUICK, async () => {
+        await user.finishRender(renderId, 'done', null);
+        return true;
+      });
+    } catch (err) {
+      failure = err instanceof Error ? err.message : String(err);
+      await step.do('refund credits', QUICK, () => user.settleCredits(renderId, 'refund', `render ${renderId} failed`));
+      await step.do('mark render', QUICK, async () => {
+        await user.finishRender(renderId, 'failed', failure);
+        return true;
+      });
+    }
+    const r = await user.getRender(renderId);
+    if (r?.webhook_url) {
+      const url = r.webhook_url;
+      try {
+        await step.do('send webhook', WEBHOOK, () => sendWebhook(this.env, user, renderId, origin, url));
+      } catch (err) {
+        console.warn(JSON.stringify({ level: 'warn', renderId, webhook: 'gave up', error: String(err) }));
+      }
+    }
+    return failure ? { status: 'failed', error: failure } : { status: 'done' };
+  }
+
+  /**
+   * Starts the engine job and polls it with backoff until it finishes. An engine that stops
+   * answering (or forgets the job: it restarted) gets a fresh job, at most MAX_ENGINE_ATTEMPTS
+   * times. The clock is the sum of the sleeps, so replays take the same path.
+   */
+  private async driveEngine(
+    step: WorkflowStep,
+    user: ReturnType<typeof userStub>,
+    renderId: string,
+    signed: SignedRender,
+    timeoutMs: number,
+  ): Promise<PollResult> {
+    let polls = 0;
+    let waitedMs = 0;
+    let lostReason = '';
+    for (let attempt = 1; attempt <= MAX_ENGINE_ATTEMPTS; attempt++) {
+      const name = attempt === 1 ? 'start engine job' : `start engine job (attempt ${attempt})`;
+      const jobId = await step.do(name, ENGINE_START, () => startJob(this.env, user, renderId, attempt, signed));
+      let lostStreak = 0;
+      while (lostStreak < LOST_POLLS_LIMIT) {
+        polls++;
+        const delay = pollDelayMs(polls);
+        if (waitedMs + delay > timeoutMs) {
+          await step.do('cancel engine job', QUICK, async () => {
+            await cancelEngineJob(this.env.ENGINE_URL, jobId).catch(() => undefined);
+            return true;
+          });
+          throw new Error(`The render timed out after ${Math.round(waitedMs / 1000)} s`);
+        }
+        await step.sleep(`poll wait ${polls}`, delay);
+        waitedMs += delay;
+        const state = await step.do(`poll engine ${polls}`, QUICK, () => pollJob(this.env, jobId));
+        if (state.status === 'lost') {
+          lostStreak++;
+          lostReason = state.error ?? 'no answer';
+          continue;
+        }
+        lostStreak = 0;
+        // Outside a step on purpose: progress is advisory and monotonic, so a replay re-reporting it is harmless.
+        await user.noteRenderProgress(renderId, state.progress);
+        if (state.status === 'done') return state;
+        if (state.status === 'failed' || state.status === 'cancelled') {
+          throw new Error(`The media engine could not render this draft: ${state.error ?? state.status}`);
+        }
+      }
+    }
+    throw new Error(
+      `The media engine stopped answering ${MAX_ENGINE_ATTEMPTS} times (last: ${lostReason}); credits returned`,
+    );
+  }
+}

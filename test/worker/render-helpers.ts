@@ -1,0 +1,90 @@
+import { env, introspectWorkflowInstance } from 'cloudflare:test';
+import { expect } from 'vitest';
+import { userStub } from '../../src/lib/user-stub.ts';
+import { renderInstanceId, renderKeys } from '../../src/render/render-keys.ts';
+import { call, json, userWithSession } from './helpers.ts';
+
+/** Render tests: a user with a session holding one uploaded clip (row + object), as an upload leaves it. */
+export async function userWithClip(mediaId = 'med_clip01') {
+  const u = await userWithSession();
+  const key = `u/${u.user_id}/uploads/${mediaId}.mp4`;
+  const bytes = new Uint8Array(4096).fill(7);
+  await env.MEDIA.put(key, bytes, { httpMetadata: { contentType: 'video/mp4' } });
+  await userStub(env, u.user_id).addMedia(
+    u.session_id,
+    {
+      media_id: mediaId,
+      name: 'clip.mp4',
+      kind: 'video',
+      mime: 'video/mp4',
+      size: bytes.length,
+      r2_key: key,
+      content_hash: null,
+    },
+    null,
+  );
+  return { ...u, mediaId };
+}
+
+export function draftOf(mediaId: string, durationMs = 10_000, extra: Record<string, unknown> = {}) {
+  return {
+    v: 1,
+    w: 1080,
+    h: 1920,
+    fps: 30,
+    d: durationMs,
+    t: [{ id: 'v1', tt: 0, m: { name: 'city walk' }, sg: [{ id: 's1', src: mediaId, s: 0, d: durationMs, in: 0 }] }],
+    ...extra,
+  };
+}
+
+export function postRender(token: string, body: Record<string, unknown>) {
+  return call('/api/render/proxy/lambda', {
+    method: 'POST',
+    token,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+}
+
+export interface PollData {
+  render_id: string;
+  status: string;
+  progress: number;
+  url?: string;
+  share_url?: string;
+  expires_at?: number;
+  error?: string;
+}
+
+export async function poll(token: string, renderId: string) {
+  return json<PollData>(await call(`/api/render/proxy/lambda/${encodeURIComponent(renderId)}`, { token }));
+}
+
+/** What the engine would have written: an MP4-ish object at the render's output key. */
+export async function fakeEngineOutput(userId: string, renderId: string, bytes = 2048) {
+  await env.MEDIA.put(renderKeys(userId, renderId, false).out, new Uint8Array(bytes).fill(1), {
+    httpMetadata: { contentType: 'video/mp4' },
+  });
+}
+
+export const doneJob = (durationMs: number, size = 2048) => ({
+  job_id: 'job_1',
+  status: 'done',
+  progress: 1,
+  output: { size, duration_ms: durationMs, captions: false },
+});
+
+export async function introspect(userId: string, renderId: string) {
+  return introspectWorkflowInstance(env.RENDER_WORKFLOW, await renderInstanceId(userId, renderId));
+}
+
+export async function expectBalanced(userId: string) {
+  const b = await userStub(env, userId).balance();
+  expect(b.available + b.frozen + b.spent).toBe(b.granted);
+  return b;
+}
+
+export async function ledgerFor(userId: string, ref: string) {
+  return (await userStub(env, userId).ledger()).filter((r) => r.ref === ref).map((r) => [r.kind, r.amount]);
+}

@@ -1,0 +1,278 @@
+import { env } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import { userStub } from '../../src/lib/user-stub.ts';
+import { renderInstanceId } from '../../src/render/render-keys.ts';
+import { call, json, mintToken } from './helpers.ts';
+import {
+  doneJob,
+  draftOf,
+  expectBalanced,
+  fakeEngineOutput,
+  introspect,
+  ledgerFor,
+  poll,
+  postRender,
+  userWithClip,
+} from './render-helpers.ts';
+
+describe('render workflow', () => {
+  it('goes done, spends the frozen credits and serves the file with Range', async () => {
+    const u = await userWithClip();
+    const rid = 'render_done_1';
+    await fakeEngineOutput(u.user_id, rid);
+    await using wf = await introspect(u.user_id, rid);
+    await wf.modify(async (m) => {
+      await m.disableSleeps();
+      await m.mockStepResult({ name: 'start engine job' }, 'job_1');
+      await m.mockStepResult({ name: 'poll engine 1' }, doneJob(30_000));
+    });
+    const res = await postRender(u.token, {
+      id: rid,
+      sessionId: u.session_id,
+      draft: draftOf(u.mediaId, 30_000),
+      output: { format: 'mp4', quality: 'high' },
+    });
+    const started = await json<{ render_id: string; status: string }>(res);
+    expect(started).toMatchObject({ code: 0, data: { render_id: rid, status: 'queued' } });
+    expect(await expectBalanced(u.user_id)).toMatchObject({ available: 97, frozen: 3, spent: 0 });
+
+    await wf.waitForStatus('complete');
+    const p = await poll(u.token, rid);
+    expect(p.data).toMatchObject({ render_id: rid, status: 'done', progress: 1 });
+    expect(p.data.url).toMatch(/\/api\/blob\/u\/.+\/renders\/render_done_1\/out\.mp4\?m=GET/);
+    expect(p.data.share_url).toMatch(/\/s\/[A-Za-z0-9_-]{64}$/);
+    expect(p.data.expires_at).toBeGreaterThan(Date.now() + 6 * 24 * 3600_000);
+    // 30 s at 1080p costs 3 credits: frozen at POST, spent on success, one row each.
+    expect(await expectBalanced(u.user_id)).toMatchObject({ available: 97, frozen: 0, spent: 3 });
+    expect(await ledgerFor(u.user_id, rid)).toEqual([
+      ['spend', 3],
+      ['freeze', 3],
+    ]);
+
+    const ranged = await call(new URL(p.data.url!).pathname + new URL(p.data.url!).search, {
+      headers: { range: 'bytes=0-99' },
+    });
+    expect(ranged.status).toBe(206);
+    expect(ranged.headers.get('content-range')).toBe('bytes 0-99/2048');
+    expect((await ranged.arrayBuffer()).byteLength).toBe(100);
+
+    const state = await json<{ generated_media: { render_id: string; url: string }[] }>(
+      await call(`/api/state/nemo_agent/me/${u.session_id}/latest`, { token: u.token }),
+    );
+    expect(state.data.generated_media.map((g) => g.render_id)).toEqual([rid]);
+  });
+
+  it('refunds when the engine fails the job, with its error', async () => {
+    const u = await userWithClip();
+    const rid = 'render_fail_1';
+    await using wf = await introspect(u.user_id, rid);
+    await wf.modify(async (m) => {
+      await m.disableSleeps();
+      await m.mockStepResult({ name: 'start engine job' }, 'job_1');
+      await m.mockStepResult({ name: 'poll engine 1' }, { job_id: 'job_1', status: 'rendering', progress: 0.4 });
+      await m.mockStepResult(
+        { name: 'poll engine 2' },
+        { job_id: 'job_1', status: 'failed', progress: 0.4, error: 'ffmpeg exited with code 1' },
+      );
+    });
+    await postRender(u.token, { id: rid, sessionId: u.session_id, draft: draftOf(u.mediaId) });
+    await wf.waitForStatus('complete');
+    const p = await poll(u.token, rid);
+    expect(p.data).toMatchObject({ status: 'failed', progress: 0.4 });
+    expect(p.data.error).toMatch(/could not render.*ffmpeg exited with code 1/);
+    expect(p.data.url).toBeUndefined();
+    expect(await expectBalanced(u.user_id)).toMatchObject({ available: 100, frozen: 0, spent: 0 });
+    expect(await ledgerFor(u.user_id, rid)).toEqual([
+      ['refund', 1],
+      ['freeze', 1],
+    ]);
+  });
+
+  it('restarts an engine that dies a bounded number of times, then fails and refunds', async () => {
+    const u = await userWithClip();
+    const rid = 'render_dead_engine';
+    await using wf = await introspect(u.user_id, rid);
+    await wf.modify(async (m) => {
+      await m.disableSleeps();
+      await m.disableRetryDelays();
+      // No engine runs in this project: every real poll finds it unreachable ("lost").
+      await m.mockStepResult({ name: 'start engine job' }, 'job_a');
+      await m.mockStepResult({ name: 'start engine job (attempt 2)' }, 'job_b');
+      await m.mockStepResult({ name: 'start engine job (attempt 3)' }, 'job_c');
+    });
+    await postRender(u.token, { id: rid, sessionId: u.session_id, draft: draftOf(u.mediaId) });
+    await wf.waitForStatus('complete');
+    expect(await wf.waitForStepResult({ name: 'start engine job (attempt 3)' })).toBe('job_c');
+    const p = await poll(u.token, rid);
+    expect(p.data.status).toBe('failed');
+    expect(p.data.error).toMatch(/stopped answering 3 times.*credits returned/);
+    expect(await expectBalanced(u.user_id)).toMatchObject({ available: 100, frozen: 0, spent: 0 });
+    expect(await ledgerFor(u.user_id, rid)).toEqual([
+      ['refund', 1],
+      ['freeze', 1],
+    ]);
+  });
+
+  it('charges once when the credit steps are retried, and never starts a second engine job', async () => {
+    const u = await userWithClip();
+    const rid = 'render_retry_1';
+    const user = userStub(env, u.user_id);
+    await fakeEngineOutput(u.user_id, rid);
+    await using wf = await introspect(u.user_id, rid);
+    await wf.modify(async (m) => {
+      await m.disableSleeps();
+      await m.disableRetryDelays();
+      await m.mockStepError({ name: 'freeze credits' }, new Error('transient: storage busy'), 2);
+      await m.mockStepError({ name: 'spend credits' }, new Error('transient: storage busy'), 2);
+      await m.mockStepError({ name: 'mark render' }, new Error('transient: storage busy'), 1);
+      await m.mockStepResult({ name: 'poll engine 1' }, doneJob(10_000));
+    });
+    // A previous attempt of 'start engine job' already started a job and recorded it:
+    // the real step (not mocked here, and no engine to call) must reuse it.
+    await user.createRender({
+      renderId: rid,
+      sessionId: u.session_id,
+      draftJson: JSON.stringify(draftOf(u.mediaId)),
+      output: { format: 'mp4', quality: 'high' },
+      cost: 1,
+      width: 1080,
+      height: 1920,
+      title: 't',
+      webhookUrl: null,
+      bindUrl: null,
+    });
+    await user.setRenderJob(rid, 1, 'job_started_before');
+    await env.RENDER_WORKFLOW.create({
+      id: await renderInstanceId(u.user_id, rid),
+      params: { userId: u.user_id, renderId: rid, origin: 'http://127.0.0.1:8787' },
+    });
+    // The route's create is idempotent too: POSTing the same id returns the existing render.
+    const again = await json<{ render_id: string; status: string }>(
+      await postRender(u.token, { id: rid, sessionId: u.session_id, draft: draftOf(u.mediaId) }),
+    );
+    expect(again.data).toMatchObject({ render_id: rid, status: 'rendering' });
+    await wf.waitForStatus('complete');
+    expect(await wf.waitForStepResult({ name: 'start engine job' })).toBe('job_started_before');
+    expect((await poll(u.token, rid)).data.status).toBe('done');
+    expect(await expectBalanced(u.user_id)).toMatchObject({ available: 99, frozen: 0, spent: 1 });
+    expect(await ledgerFor(u.user_id, rid)).toEqual([
+      ['spend', 1],
+      ['freeze', 1],
+    ]);
+  });
+
+  it('makes one render and one freeze from 20 concurrent POSTs with the same id', async () => {
+    const u = await userWithClip();
+    const rid = 'render_concurrent';
+    await fakeEngineOutput(u.user_id, rid);
+    await using wf = await introspect(u.user_id, rid);
+    await wf.modify(async (m) => {
+      await m.disableSleeps();
+      await m.mockStepResult({ name: 'start engine job' }, 'job_1');
+      await m.mockStepResult({ name: 'poll engine 1' }, doneJob(20_000));
+    });
+    const body = { id: rid, sessionId: u.session_id, draft: draftOf(u.mediaId, 20_000) };
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => postRender(u.token, body).then((r) => json<{ render_id: string }>(r))),
+    );
+    for (const a of answers) expect(a).toMatchObject({ code: 0, data: { render_id: rid } });
+    expect(await ledgerFor(u.user_id, rid)).toEqual([['freeze', 2]]);
+    await wf.waitForStatus('complete');
+    expect(await ledgerFor(u.user_id, rid)).toEqual([
+      ['spend', 2],
+      ['freeze', 2],
+    ]);
+    expect(await expectBalanced(u.user_id)).toMatchObject({ available: 98, frozen: 0, spent: 2 });
+  });
+
+  it('reports progress from the engine while rendering', async () => {
+    const u = await userWithClip();
+    const rid = 'render_progress';
+    await fakeEngineOutput(u.user_id, rid);
+    await using wf = await introspect(u.user_id, rid);
+    await wf.modify(async (m) => {
+      // Only the first sleep is skipped: 'poll wait 2' really waits 2 s, long enough to observe progress.
+      await m.disableSleeps([{ name: 'poll wait 1' }]);
+      await m.mockStepResult({ name: 'start engine job' }, 'job_1');
+      await m.mockStepResult({ name: 'poll engine 1' }, { job_id: 'job_1', status: 'rendering', progress: 0.5 });
+      await m.mockStepResult({ name: 'poll engine 2' }, doneJob(10_000));
+    });
+    await postRender(u.token, { id: rid, sessionId: u.session_id, draft: draftOf(u.mediaId) });
+    let seen = { status: '', progress: 0 };
+    for (let i = 0; i < 40 && seen.progress !== 0.5; i++) {
+      seen = (await poll(u.token, rid)).data;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(seen).toMatchObject({ status: 'rendering', progress: 0.5 });
+    await wf.waitForStatus('complete');
+    expect((await poll(u.token, rid)).data).toMatchObject({ status: 'done', progress: 1 });
+  });
+});
+
+describe('POST /api/render/proxy/lambda refusals', () => {
+  it('answers 2001 with a bind_url when credits run out, and freezes nothing', async () => {
+    const u = await userWithClip();
+    // 1010 s at 1080p = 101 credits > the 100 starter credits.
+    const res = await postRender(u.token, {
+      id: 'render_big',
+      sessionId: u.session_id,
+      draft: draftOf(u.mediaId, 1_010_000),
+    });
+    expect(res.status).toBe(402);
+    const body = await json<{ bind_url: string; needed: number; available: number }>(res);
+    expect(body.code).toBe(2001);
+    expect(body.data.bind_url).toBe(`${'http://127.0.0.1:8787'}/register?bind=${u.user_id}`);
+    expect(body.data).toMatchObject({ needed: 101, available: 100 });
+    expect(await ledgerFor(u.user_id, 'render_big')).toEqual([]);
+    expect((await poll(u.token, 'render_big')).code).toBe(404);
+    expect(await expectBalanced(u.user_id)).toMatchObject({ available: 100, frozen: 0 });
+  });
+
+  it('refuses 4K on the free plan with 402', async () => {
+    const u = await userWithClip();
+    const res = await postRender(u.token, {
+      id: 'render_4k',
+      sessionId: u.session_id,
+      draft: { ...draftOf(u.mediaId), w: 3840, h: 2160 },
+    });
+    expect(res.status).toBe(402);
+    expect((await json(res)).code).toBe(402);
+  });
+
+  it('names unknown media and bad fields with 400', async () => {
+    const u = await userWithClip();
+    const unknown = await json(
+      await postRender(u.token, { id: 'r_x', sessionId: u.session_id, draft: draftOf('med_nope') }),
+    );
+    expect(unknown.code).toBe(400);
+    expect(unknown.message).toMatch(/unknown media med_nope/);
+    const missing = await json(await postRender(u.token, { id: 'r_y', draft: draftOf(u.mediaId) }));
+    expect(missing.code).toBe(400);
+    expect(missing.message).toMatch(/sessionId/);
+    const badDraft = await json(
+      await postRender(u.token, { id: 'r_z', sessionId: u.session_id, draft: { ...draftOf(u.mediaId), w: 'wide' } }),
+    );
+    expect(badDraft.message).toMatch(/draft\.w/);
+    const noSession = await json(
+      await postRender(u.token, { id: 'r_w', sessionId: 'ses_nope', draft: draftOf(u.mediaId) }),
+    );
+    expect(noSession.code).toBe(1002);
+    expect(await expectBalanced(u.user_id)).toMatchObject({ available: 100, frozen: 0 });
+  });
+
+  it("hides another user's render (404)", async () => {
+    const u = await userWithClip();
+    await using wf = await introspect(u.user_id, 'render_private');
+    await wf.modify(async (m) => {
+      await m.disableSleeps();
+      await m.mockStepResult({ name: 'start engine job' }, 'job_1');
+      await m.mockStepResult({ name: 'poll engine 1' }, { job_id: 'job_1', status: 'failed', progress: 0, error: 'x' });
+    });
+    await postRender(u.token, { id: 'render_private', sessionId: u.session_id, draft: draftOf(u.mediaId) });
+    await wf.waitForStatus('complete');
+    const other = await mintToken();
+    const res = await call('/api/render/proxy/lambda/render_private', { token: other.token });
+    expect(res.status).toBe(404);
+    expect((await json(res)).code).toBe(404);
+  });
+});
