@@ -130,7 +130,7 @@ async function applyControl(
     const moved = call.name === 'undo' ? await deps.undo() : await deps.redo();
     if (!moved) {
       state.replies.push(call.name === 'undo' ? text.nothingToUndo : text.nothingToRedo);
-      await sink.respond(id, call.name, { ok: false, reason: 'nothing to ' + call.name });
+      await sink.respond(id, call.name, { ok: false, reason: `nothing to ${call.name}` });
       return;
     }
     state.working = state.committed = moved.draft;
