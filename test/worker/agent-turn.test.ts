@@ -102,7 +102,10 @@ describe('runTurn', () => {
   it('sends heartbeats while a slow turn runs', async () => {
     const slow: Planner = {
       name: 'slow',
-      plan: async (i) => (await new Promise((r) => setTimeout(r, 150)), embeddedPlanner.plan(i)),
+      plan: async (i) => {
+        await new Promise((r) => setTimeout(r, 150));
+        return embeddedPlanner.plan(i);
+      },
     };
     const { deps } = memoryDeps(baseDraft(), { planner: slow });
     const out = await turn(deps, 'status', { heartbeatMs: 30 });
