@@ -88,3 +88,25 @@ export async function expectBalanced(userId: string) {
 export async function ledgerFor(userId: string, ref: string) {
   return (await userStub(env, userId).ledger()).filter((r) => r.ref === ref).map((r) => [r.kind, r.amount]);
 }
+
+/** A user whose render `renderId` finished (engine steps mocked, output object in R2). */
+export async function userWithDoneRender(renderId = 'render_share_1', draftExtra: Record<string, unknown> = {}) {
+  const u = await userWithClip();
+  await fakeEngineOutput(u.user_id, renderId);
+  await using wf = await introspect(u.user_id, renderId);
+  await wf.modify(async (m) => {
+    await m.disableSleeps();
+    await m.mockStepResult({ name: 'start engine job' }, 'job_1');
+    await m.mockStepResult({ name: 'poll engine 1' }, doneJob(10_000));
+  });
+  const res = await postRender(u.token, {
+    id: renderId,
+    sessionId: u.session_id,
+    draft: draftOf(u.mediaId, 10_000, draftExtra),
+  });
+  expect((await json(res)).code).toBe(0);
+  await wf.waitForStatus('complete');
+  const p = await poll(u.token, renderId);
+  expect(p.data.status).toBe('done');
+  return { ...u, renderId, status: p.data };
+}

@@ -1,0 +1,100 @@
+import { createScheduledController, env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import type { UserDO } from '../../src/durable/user-do.ts';
+import worker from '../../src/index.ts';
+import { rawUserStub, userStub } from '../../src/lib/user-stub.ts';
+import { CLEANUP_INDEX_PREFIX, indexKeyFor, isoDay, PURGE_BATCH, PURGE_GRACE_MS } from '../../src/render/cleanup.ts';
+import { call, mintToken } from './helpers.ts';
+import { expectBalanced, userWithDoneRender } from './render-helpers.ts';
+
+const DAY = 24 * 3600_000;
+
+async function keysUnder(prefix: string) {
+  const out: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await env.MEDIA.list({ prefix, cursor });
+    out.push(...page.objects.map((o) => o.key));
+    cursor = page.truncated ? page.cursor : undefined;
+  } while (cursor);
+  return out;
+}
+
+async function runCron(nowMs = Date.now()) {
+  const controller = createScheduledController({ scheduledTime: nowMs, cron: '17 * * * *' });
+  await worker.scheduled(controller, env);
+}
+
+const sql = (userId: string, query: string, ...args: unknown[]) =>
+  runInDurableObject(rawUserStub(env, userId), async (_o: UserDO, state) =>
+    state.storage.sql.exec(query, ...args).toArray(),
+  );
+
+describe('scheduled cleanup', () => {
+  it('indexes each user under the day their data becomes due', async () => {
+    const t = await mintToken();
+    const key = indexKeyFor(t.user_id, t.expires_at + PURGE_GRACE_MS);
+    expect(key).toBe(`${CLEANUP_INDEX_PREFIX}${isoDay(t.expires_at + PURGE_GRACE_MS)}/${t.user_id}`);
+    expect(await env.MEDIA.head(key)).not.toBeNull();
+  });
+
+  it("deletes an expired user's sessions, uploads, renders and objects in batches, and keeps a live user's", async () => {
+    const live = await userWithDoneRender('render_live');
+    const gone = await userWithDoneRender('render_gone');
+    // More objects than one batch, so the purge has to resume.
+    for (let i = 0; i < PURGE_BATCH + 30; i++) await env.MEDIA.put(`u/${gone.user_id}/uploads/junk-${i}`, 'x');
+    const liveKeys = await keysUnder(`u/${live.user_id}/`);
+    expect(liveKeys.length).toBe(2);
+
+    // The expired user's only token ran out 31 days ago; its marker sits on the day it became due.
+    const now = Date.now();
+    await sql(gone.user_id, 'UPDATE tokens SET expires_at = ?', now - 31 * DAY);
+    await userStub(env, gone.user_id).runCleanup(now - 2 * DAY);
+    expect(await keysUnder(`${CLEANUP_INDEX_PREFIX}${isoDay(now - DAY)}/${gone.user_id}`)).toHaveLength(1);
+    // A stale marker for the live user must not get them deleted: the object itself decides.
+    const stale = `${CLEANUP_INDEX_PREFIX}${isoDay(now - DAY)}/${live.user_id}`;
+    await env.MEDIA.put(stale, '');
+
+    await runCron(now);
+    // First batch done, the rest is left to the user's own alarm.
+    expect((await keysUnder(`u/${gone.user_id}/`)).length).toBeGreaterThan(0);
+    await runDurableObjectAlarm(rawUserStub(env, gone.user_id));
+    for (let i = 0; i < 5 && (await keysUnder(`u/${gone.user_id}/`)).length; i++) {
+      await runDurableObjectAlarm(rawUserStub(env, gone.user_id));
+    }
+
+    expect(await keysUnder(`u/${gone.user_id}/`)).toEqual([]);
+    for (const table of ['sessions', 'drafts', 'media', 'renders', 'chat']) {
+      expect(await sql(gone.user_id, `SELECT COUNT(*) AS n FROM ${table}`)).toEqual([{ n: 0 }]);
+    }
+    expect(await sql(gone.user_id, 'SELECT COUNT(*) AS n FROM tokens WHERE revoked_at IS NULL')).toEqual([{ n: 0 }]);
+    expect(await keysUnder(`${CLEANUP_INDEX_PREFIX}`).then((ks) => ks.filter((k) => k.endsWith(gone.user_id)))).toEqual(
+      [],
+    );
+    expect((await call(new URL(gone.status.share_url!).pathname)).status).toBe(404);
+    await expectBalanced(gone.user_id);
+
+    // The live user keeps everything; only the stale marker went, their real one stays.
+    expect(await keysUnder(`u/${live.user_id}/`)).toEqual(liveKeys);
+    expect((await userStub(env, live.user_id).listSessions()).map((s) => s.session_id)).toEqual([live.session_id]);
+    expect((await call(new URL(live.status.share_url!).pathname)).status).toBe(200);
+    expect((await call('/api/credits/balance/simple', { token: live.token })).status).toBe(200);
+    expect(await env.MEDIA.head(stale)).toBeNull();
+    expect(await env.MEDIA.head(indexKeyFor(live.user_id, live.expires_at + PURGE_GRACE_MS))).not.toBeNull();
+    expect(await expectBalanced(live.user_id)).toMatchObject({ spent: 1 });
+  });
+
+  it('revokes expired tokens and keeps a user whose newest token is still valid', async () => {
+    const a = await mintToken('cleanup-keeper-client');
+    const b = await mintToken('cleanup-keeper-client'); // same user, second token
+    expect(b.user_id).toBe(a.user_id);
+    const oldHash = (await sql(a.user_id, 'SELECT hash FROM tokens ORDER BY created_at, rowid LIMIT 1'))[0]!
+      .hash as string;
+    await sql(a.user_id, 'UPDATE tokens SET expires_at = ? WHERE hash = ?', Date.now() - 40 * DAY, oldHash);
+    const result = await userStub(env, a.user_id).runCleanup(Date.now());
+    expect(result).toMatchObject({ state: 'live', revoked: 1 });
+    expect((await call('/api/credits/balance/simple', { token: b.token })).status).toBe(200);
+    expect((await call('/api/credits/balance/simple', { token: a.token })).status).toBe(401);
+    expect(await sql(a.user_id, 'SELECT COUNT(*) AS n FROM tokens')).toEqual([{ n: 2 }]);
+  });
+});
