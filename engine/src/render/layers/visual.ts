@@ -67,7 +67,7 @@ export function visualSegment(
   const video = g.chain(
     [`${idx}:v`],
     [
-      `setpts=(PTS-STARTPTS)/${speed}`,
+      speed === 1 ? 'setpts=PTS-STARTPTS' : `setpts=(PTS-STARTPTS)/${speed}`,
       `fps=${frame.fps}`,
       ...fit,
       'setsar=1',
