@@ -6,6 +6,7 @@ import { onError } from './lib/on-error.ts';
 import { runCleanupCron } from './render/cleanup-cron.ts';
 import { auth, authDocs } from './routes/auth.ts';
 import { blob, blobDocs } from './routes/blob.ts';
+import { chat, chatDocs } from './routes/chat.ts';
 import { creditDocs, credits } from './routes/credits.ts';
 import { health, healthDocs } from './routes/health.ts';
 import { openApiRoute } from './routes/openapi.ts';
@@ -36,6 +37,7 @@ app.route('/api/blob', blob);
 app.route('/api/render/proxy/lambda', render);
 app.route('/s', share);
 app.route('/api/upload-video', uploads);
+app.route('/', chat);
 app.route(
   '/openapi.json',
   openApiRoute([
@@ -48,6 +50,7 @@ app.route(
     ...uploadDocs,
     ...renderDocs,
     ...shareDocs,
+    ...chatDocs,
   ]),
 );
 

@@ -13,6 +13,7 @@ import { runTurn } from '../agent/turn.ts';
 import type { AppEnv } from '../lib/app-env.ts';
 import { requireAuth } from '../lib/auth.ts';
 import { AppError, ErrorCode } from '../lib/errors.ts';
+import type { RouteDoc } from '../lib/openapi-registry.ts';
 import { publicOrigin } from '../lib/signing.ts';
 import { parseJson } from '../lib/validate.ts';
 import { getRenderStatus, startRender } from '../render/start-render.ts';
@@ -115,3 +116,17 @@ chat.post('/run_sse', async (c) => {
   }
   return response;
 });
+
+export const chatDocs: RouteDoc[] = [
+  {
+    method: 'post',
+    path: '/run_sse',
+    summary:
+      'One chat turn: plain English or Chinese in, timeline edits out, streamed as server-sent events in the Agent Development Kit event format (functionCall/functionResponse pairs, text parts, heartbeat every 10 s, errorCode/errorMessage on errors). Ends with a text part holding the timeline summary.',
+    auth: true,
+    body: RunSseBody,
+    bodyType: 'application/json',
+    produces: 'text/event-stream',
+    tags: ['chat'],
+  },
+];
