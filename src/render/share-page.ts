@@ -63,7 +63,7 @@ export function sharePage(d: SharePageData): string {
     `<meta name="twitter:player:stream:content_type" content="video/mp4">`,
   ].join('\n');
   const track = d.captionsVttUrl
-    ? `<track kind="captions" srclang="en" label="Captions" src="${e(d.captionsVttUrl)}" default>`
+    ? `<track kind="captions" srclang="en" label="Captions" src="${e(d.captionsVttUrl)}">`
     : '';
   const until = new Date(d.expiresAt).toUTCString();
   const body = `<video id="player" controls playsinline preload="metadata" width="${d.width}" height="${d.height}" src="${e(d.videoUrl)}">${track}</video>

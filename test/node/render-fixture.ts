@@ -1,0 +1,130 @@
+/**
+ * Node-side render helpers: a real short clip (ffmpeg lavfi), uploaded through the raw PUT
+ * route, rendered by the real engine through the Worker's render API.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+export const exec = promisify(execFile);
+
+export interface Envelope<T> {
+  code: number;
+  message: string;
+  data: T;
+}
+
+export async function api<T>(baseUrl: string, path: string, init: RequestInit & { token?: string } = {}) {
+  const headers = new Headers(init.headers);
+  if (init.token) headers.set('authorization', `Bearer ${init.token}`);
+  const res = await fetch(`${baseUrl}${path}`, { ...init, headers });
+  const body = (await res.json()) as Envelope<T>;
+  if (body.code !== 0) throw new Error(`${init.method ?? 'GET'} ${path} → ${res.status} ${JSON.stringify(body)}`);
+  return body.data;
+}
+
+/** A 3 s 1280×720 30 fps clip with a tone: testsrc2 + sine, H.264/AAC. */
+export async function makeClip(dir = mkdtempSync(join(tmpdir(), 'openedit-clip-'))): Promise<string> {
+  const path = join(dir, 'clip.mp4');
+  await exec('ffmpeg', [
+    ...['-hide_banner', '-loglevel', 'error', '-y'],
+    ...['-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=30:duration=3'],
+    ...['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000:duration=3'],
+    ...['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', path],
+  ]);
+  return path;
+}
+
+export interface RenderStatus {
+  render_id: string;
+  status: string;
+  progress: number;
+  url?: string;
+  share_url?: string;
+  expires_at?: number;
+  error?: string;
+  captions?: { srt?: string; vtt?: string };
+}
+
+export interface RenderedClip {
+  token: string;
+  userId: string;
+  sessionId: string;
+  renderId: string;
+  status: RenderStatus;
+  progressSeen: number[];
+}
+
+export async function renderClip(
+  baseUrl: string,
+  opts: { title?: string; webhookUrl?: string; timeoutMs?: number } = {},
+): Promise<RenderedClip> {
+  const minted = await api<{ token: string; user_id: string }>(baseUrl, '/api/auth/anonymous-token', {
+    method: 'POST',
+    headers: { 'x-client-id': `render-e2e-${Date.now()}-${Math.random().toString(36).slice(2)}` },
+  });
+  const { token } = minted;
+  const { session_id } = await api<{ session_id: string }>(baseUrl, '/api/tasks/me/with-session/nemo_agent', {
+    method: 'POST',
+    token,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ task_name: 'project', language: 'en' }),
+  });
+  const bytes = readFileSync(await makeClip());
+  const uploaded = await api<{ media: { media_id: string }[] }>(
+    baseUrl,
+    `/api/upload-video/nemo_agent/me/${session_id}/raw`,
+    {
+      method: 'PUT',
+      token,
+      headers: { 'x-file-name': 'clip.mp4', 'content-type': 'video/mp4', 'content-length': String(bytes.length) },
+      body: bytes,
+    },
+  );
+  const mediaId = uploaded.media[0]!.media_id;
+  const draft = {
+    v: 1,
+    w: 1280,
+    h: 720,
+    fps: 30,
+    d: 3000,
+    m: { title: opts.title ?? 'Render e2e' },
+    t: [
+      { id: 'v1', tt: 0, m: { name: 'test pattern' }, sg: [{ id: 's1', src: mediaId, s: 0, d: 3000, in: 0 }] },
+      {
+        id: 'c1',
+        tt: 7,
+        m: { name: 'Captions', kind: 'caption' },
+        sg: [
+          { id: 'c1a', text: 'Hello there', s: 0, d: 1500, m: { pos: 'bottom' } },
+          { id: 'c1b', text: 'General Kenobi', s: 1500, d: 1500, m: { pos: 'bottom' } },
+        ],
+      },
+    ],
+  };
+  const renderId = `render_${Date.now()}`;
+  const started = await api<{ render_id: string; status: string }>(baseUrl, '/api/render/proxy/lambda', {
+    method: 'POST',
+    token,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      id: renderId,
+      sessionId: session_id,
+      draft,
+      output: { format: 'mp4', quality: 'high' },
+      ...(opts.webhookUrl ? { webhook_url: opts.webhookUrl } : {}),
+    }),
+  });
+  const progressSeen: number[] = [];
+  const deadline = Date.now() + (opts.timeoutMs ?? 120_000);
+  let status: RenderStatus = { render_id: started.render_id, status: started.status, progress: 0 };
+  while (status.status !== 'done' && status.status !== 'failed') {
+    if (Date.now() > deadline) throw new Error(`render did not finish in time: ${JSON.stringify(status)}`);
+    await new Promise((r) => setTimeout(r, 300));
+    status = await api<RenderStatus>(baseUrl, `/api/render/proxy/lambda/${renderId}`, { token });
+    progressSeen.push(status.progress);
+  }
+  return { token, userId: minted.user_id, sessionId: session_id, renderId, status, progressSeen };
+}
