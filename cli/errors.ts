@@ -26,7 +26,12 @@ export class NetworkError extends Error {
     readonly url: string,
     override readonly cause: unknown,
   ) {
-    super(`cannot reach ${url}: ${causeText(cause)}`);
+    const why = causeText(cause);
+    super(
+      /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH/.test(why)
+        ? `cannot reach ${url}: ${why}`
+        : `connection to ${url} failed: ${why}`,
+    );
   }
 }
 
@@ -101,7 +106,10 @@ export function hintFor(err: ApiError): string {
 export function formatErrorLine(err: unknown): string {
   if (err instanceof ApiError) return `openedit: error ${err.code}: ${err.message} — ${hintFor(err)}`;
   if (err instanceof NetworkError) {
-    return `openedit: ${err.message} — is the service running? Start it with \`npm start\` or pass --base-url`;
+    const hint = err.message.startsWith('cannot reach')
+      ? 'is the service running? Start it with `npm start` or pass --base-url'
+      : 'the service dropped the connection: check its logs and retry';
+    return `openedit: ${err.message} — ${hint}`;
   }
   if (err instanceof RenderFailedError) return `openedit: render ${err.renderId} failed: ${err.message}`;
   if (err instanceof TurnError)

@@ -3,7 +3,7 @@
  * progress bar, then download the MP4 and any caption files next to it.
  */
 import type { Api } from './api-client.ts';
-import { RenderFailedError } from './errors.ts';
+import { NetworkError, RenderFailedError } from './errors.ts';
 import { type BarStream, formatFractionLine, ProgressBar } from './progress.ts';
 
 export interface RenderStatus {
@@ -23,6 +23,8 @@ export interface StateData {
   generated_media?: unknown[];
   draft_version?: number;
 }
+
+const MAX_POLL_NETWORK_FAILURES = 5;
 
 export const newRenderId = (nowMs = Date.now()) => `render_${nowMs}`;
 
@@ -67,14 +69,19 @@ export interface PollOptions {
   signal?: AbortSignal;
 }
 
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(t);
-      reject(signal.reason);
-    });
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
+}
 
 export async function waitForRender(api: Api, renderId: string, opts: PollOptions = {}): Promise<RenderStatus> {
   const deadline = Date.now() + (opts.timeoutMs ?? 30 * 60_000);
@@ -87,8 +94,17 @@ export async function waitForRender(api: Api, renderId: string, opts: PollOption
     opts.stream,
     !opts.quiet,
   );
+  let networkFailures = 0;
   for (;;) {
-    status = await api.get<RenderStatus>(`/api/render/proxy/lambda/${encodeURIComponent(renderId)}`);
+    try {
+      status = await api.get<RenderStatus>(`/api/render/proxy/lambda/${encodeURIComponent(renderId)}`);
+      networkFailures = 0;
+    } catch (err) {
+      // Polling is idempotent: ride out a service restart or a dropped connection or two.
+      if (!(err instanceof NetworkError) || ++networkFailures > MAX_POLL_NETWORK_FAILURES) throw err;
+      await sleep(2000 * networkFailures, opts.signal);
+      continue;
+    }
     bar.update();
     if (status.status === 'done') break;
     if (status.status === 'failed') {
