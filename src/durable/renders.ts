@@ -111,8 +111,11 @@ export function setRenderJob(sql: SqlStorage, renderId: string, attempt: number,
   );
 }
 
-/** Progress only moves forward (a replayed workflow re-reports older values). */
-export function noteProgress(sql: SqlStorage, renderId: string, progress: number, nowMs: number): void {
+/**
+ * Progress only moves forward (a replayed workflow re-reports older values). Returns the
+ * render's status, so the workflow learns of a cancellation at its next poll.
+ */
+export function noteProgress(sql: SqlStorage, renderId: string, progress: number, nowMs: number): RenderStatus | null {
   const p = Math.min(0.99, Math.max(0, progress));
   sql.exec(
     "UPDATE renders SET progress = MAX(progress, ?), status = 'rendering', updated_at = ? WHERE id = ? AND status IN ('queued', 'rendering')",
@@ -120,6 +123,7 @@ export function noteProgress(sql: SqlStorage, renderId: string, progress: number
     nowMs,
     renderId,
   );
+  return getRender(sql, renderId)?.status ?? null;
 }
 
 export interface RenderOutput {
@@ -183,4 +187,19 @@ export function listSessionRenders(sql: SqlStorage, sessionId: string, status?: 
 export function getByShareId(sql: SqlStorage, shareId: string): RenderRecord | null {
   const row = sql.exec('SELECT * FROM renders WHERE share_id = ?', shareId).toArray()[0] as Row | undefined;
   return row ? toRecord(row) : null;
+}
+
+/**
+ * Cancels an unfinished render: returns its credits and marks it failed, in one transaction. A
+ * render whose credits were already spent (it finished meanwhile) is left alone.
+ */
+export function cancelRender(sql: SqlStorage, renderId: string, nowMs: number) {
+  const render = getRender(sql, renderId);
+  if (!render || (render.status !== 'queued' && render.status !== 'rendering')) return { render, cancelled: false };
+  if (!credits.settle(sql, renderId, 'refund', `render ${renderId} cancelled`, nowMs))
+    return { render, cancelled: false };
+  return {
+    render: finishRender(sql, renderId, 'failed', 'Cancelled by the user; credits returned', nowMs),
+    cancelled: true,
+  };
 }

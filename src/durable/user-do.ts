@@ -226,6 +226,10 @@ export class UserDO extends DurableObject<Env> {
     return this.tx(() => renders.listSessionRenders(this.sql, sessionId, status));
   }
 
+  cancelRender(renderId: string) {
+    return this.tx(() => renders.cancelRender(this.sql, renderId, Date.now()));
+  }
+
   getSharedRender(shareId: string) {
     return this.tx(() => renders.getByShareId(this.sql, shareId));
   }

@@ -62,6 +62,7 @@ export function sharePage(d: SharePageData): string {
     `<meta name="twitter:player:stream" content="${e(d.videoUrl)}">`,
     `<meta name="twitter:player:stream:content_type" content="video/mp4">`,
   ].join('\n');
+  // Captions are burned into the picture already; the VTT track is offered (off) for players and screen readers.
   const track = d.captionsVttUrl
     ? `<track kind="captions" srclang="en" label="Captions" src="${e(d.captionsVttUrl)}">`
     : '';

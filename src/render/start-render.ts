@@ -6,6 +6,7 @@ import { AppError, ErrorCode } from '../lib/errors.ts';
 import { userStub } from '../lib/user-stub.ts';
 import { parseWith } from '../lib/validate.ts';
 import type { RenderParams } from '../workflows/render-workflow.ts';
+import { cancelEngineJob } from './engine-jobs.ts';
 import { renderInstanceId } from './render-keys.ts';
 import { type RenderStatusView, renderStatusView } from './status.ts';
 
@@ -136,5 +137,25 @@ export async function getRenderStatus(
 ): Promise<RenderStatusView> {
   const render = await userStub(env, userId).getRender(renderId);
   if (!render) throw new AppError(ErrorCode.NOT_FOUND, `Render ${renderId} not found`);
+  return renderStatusView(env, origin, render);
+}
+
+/**
+ * Cancels one of this user's unfinished renders: credits back and status failed (one transaction
+ * in the user's object), then the engine job is stopped, best effort. A render that finished
+ * meanwhile keeps its result.
+ */
+export async function cancelRender(
+  env: Env,
+  userId: string,
+  origin: string,
+  renderId: string,
+): Promise<RenderStatusView> {
+  const { render, cancelled } = await userStub(env, userId).cancelRender(renderId);
+  if (!render) throw new AppError(ErrorCode.NOT_FOUND, `Render ${renderId} not found`);
+  // The workflow sees the cancellation at its next poll and winds down (webhook included).
+  if (cancelled && render.job_id && env.ENGINE_URL) {
+    await cancelEngineJob(env.ENGINE_URL, render.job_id).catch(() => undefined);
+  }
   return renderStatusView(env, origin, render);
 }

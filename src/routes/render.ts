@@ -7,7 +7,7 @@ import { ok } from '../lib/envelope.ts';
 import type { RouteDoc } from '../lib/openapi-registry.ts';
 import { publicOrigin } from '../lib/signing.ts';
 import { parseJson } from '../lib/validate.ts';
-import { getRenderStatus, RenderId, RenderOutput, startRender } from '../render/start-render.ts';
+import { cancelRender, getRenderStatus, RenderId, RenderOutput, startRender } from '../render/start-render.ts';
 
 export const RenderBody = z.object({
   id: RenderId,
@@ -52,6 +52,10 @@ render.get('/:render_id', async (c) =>
   ok(c, await getRenderStatus(c.env, c.var.userId, publicOrigin(c.env, c.req.url), c.req.param('render_id'))),
 );
 
+render.delete('/:render_id', async (c) =>
+  ok(c, await cancelRender(c.env, c.var.userId, publicOrigin(c.env, c.req.url), c.req.param('render_id'))),
+);
+
 export const renderDocs: RouteDoc[] = [
   {
     method: 'post',
@@ -67,6 +71,14 @@ export const renderDocs: RouteDoc[] = [
     method: 'get',
     path: '/api/render/proxy/lambda/{render_id}',
     summary: 'Poll a render: status, progress, download and share links when done (404 for unknown ids)',
+    auth: true,
+    data: RenderPoll,
+    tags: ['render'],
+  },
+  {
+    method: 'delete',
+    path: '/api/render/proxy/lambda/{render_id}',
+    summary: 'Cancel an unfinished render: its frozen credits come back; a finished render is left as it is',
     auth: true,
     data: RenderPoll,
     tags: ['render'],

@@ -127,14 +127,21 @@ export class RenderWorkflow extends WorkflowEntrypoint<Env, RenderParams> {
         await step.sleep(`poll wait ${polls}`, delay);
         waitedMs += delay;
         const state = await step.do(`poll engine ${polls}`, QUICK, () => pollJob(this.env, jobId));
+        // Outside a step on purpose: progress is advisory and monotonic, so a replay re-reporting it is harmless.
+        const current = await user.noteRenderProgress(renderId, state.status === 'lost' ? 0 : state.progress);
+        if (current === 'failed') {
+          await step.do('cancel engine job', QUICK, async () => {
+            await cancelEngineJob(this.env.ENGINE_URL, jobId).catch(() => undefined);
+            return true;
+          });
+          throw new Error('Cancelled by the user; credits returned');
+        }
         if (state.status === 'lost') {
           lostStreak++;
           lostReason = state.error ?? 'no answer';
           continue;
         }
         lostStreak = 0;
-        // Outside a step on purpose: progress is advisory and monotonic, so a replay re-reporting it is harmless.
-        await user.noteRenderProgress(renderId, state.progress);
         if (state.status === 'done') return state;
         if (state.status === 'failed' || state.status === 'cancelled') {
           throw new Error(`The media engine could not render this draft: ${state.error ?? state.status}`);

@@ -209,6 +209,45 @@ describe('render workflow', () => {
   });
 });
 
+describe('DELETE /api/render/proxy/lambda/:render_id', () => {
+  it('cancels an unfinished render and returns its credits; a finished one stays done', async () => {
+    const u = await userWithClip();
+    const rid = 'render_cancel_me';
+    await using wf = await introspect(u.user_id, rid);
+    await wf.modify(async (m) => {
+      await m.disableSleeps([{ name: 'poll wait 1' }]);
+      await m.mockStepResult({ name: 'start engine job' }, 'job_1');
+      await m.mockStepResult({ name: 'poll engine 1' }, { job_id: 'job_1', status: 'rendering', progress: 0.3 });
+    });
+    await postRender(u.token, { id: rid, sessionId: u.session_id, draft: draftOf(u.mediaId) });
+    for (let i = 0; i < 40 && (await poll(u.token, rid)).data.progress !== 0.3; i++)
+      await new Promise((r) => setTimeout(r, 50));
+    const res = await json<{ status: string; error: string }>(
+      await call(`/api/render/proxy/lambda/${rid}`, { method: 'DELETE', token: u.token }),
+    );
+    expect(res.data).toMatchObject({ status: 'failed', error: expect.stringMatching(/Cancelled/) });
+    expect(await ledgerFor(u.user_id, rid)).toEqual([
+      ['refund', 1],
+      ['freeze', 1],
+    ]);
+    expect(await expectBalanced(u.user_id)).toMatchObject({ available: 100, frozen: 0, spent: 0 });
+    // Cancelling again changes nothing.
+    const again = await json<{ status: string }>(
+      await call(`/api/render/proxy/lambda/${rid}`, { method: 'DELETE', token: u.token }),
+    );
+    expect(again.data.status).toBe('failed');
+    expect(await ledgerFor(u.user_id, rid)).toHaveLength(2);
+
+    const other = await mintToken();
+    expect((await call(`/api/render/proxy/lambda/${rid}`, { method: 'DELETE', token: other.token })).status).toBe(404);
+    // The workflow notices at its next poll and stops without touching the credits again.
+    await wf.waitForStatus('complete');
+    expect(await wf.getOutput()).toMatchObject({ status: 'failed', error: expect.stringMatching(/Cancelled/) });
+    expect(await ledgerFor(u.user_id, rid)).toHaveLength(2);
+    expect((await poll(u.token, rid)).data.status).toBe('failed');
+  });
+});
+
 describe('POST /api/render/proxy/lambda refusals', () => {
   it('answers 2001 with a bind_url when credits run out, and freezes nothing', async () => {
     const u = await userWithClip();
