@@ -135,6 +135,10 @@ const ROWS: Row[] = [
   ['redo that', [['redo']]],
   ['remove the filler words like "basically"', [['remove_fillers', { extra_words: ['basically'] }]]],
   ['去掉口头禅和嗯啊', [['remove_fillers']]],
+  ['reorder: 2, 1', [['reorder', { order: [2, 1] }]]],
+  ['reverse the order of the clips', [['reorder', { order: [2, 1] }]]],
+  ['remove the background music', [['remove_track', { target: 'music' }]], { draft: WITH_MUSIC }],
+  ['fade the music out over 3 seconds', [['add_music', { media_id: 'm4', fade_out_ms: 3000 }]], { draft: WITH_MUSIC }],
 ];
 
 describe('embedded planner', () => {
@@ -200,6 +204,12 @@ describe('planner helpers', () => {
       'export',
     ]);
     expect(splitClauses('cut between 3 and 5 seconds')).toEqual(['cut between 3 and 5 seconds']);
+    expect(splitClauses('make it 16:9, add a title')).toEqual(['make it 16:9', 'add a title']);
+    expect(splitClauses('reorder: 2, 1, 3')).toEqual(['reorder: 2, 1, 3']);
+    expect(splitClauses('add a title "Rock, Paper and Scissors!" and export')).toEqual([
+      'add a title "Rock, Paper and Scissors!"',
+      'export',
+    ]);
   });
   it('reads ranges', () => {
     expect(findRange('from 1:00 to 1:30', 200_000)).toEqual({ s: 60_000, e: 90_000 });

@@ -26,8 +26,8 @@ function level(text: string, current: number, max: number): number | null {
 function fadeArgs(text: string): Record<string, number> {
   const args: Record<string, number> = {};
   const ms = firstTimeMs(text.replace(/\d+(?:\.\d+)?\s*%/g, ''));
-  if (/fade[ -]?in|淡入|渐入|渐强/.test(text)) args.fade_in_ms = ms ?? 1000;
-  if (/fade[ -]?out|淡出|渐出|渐弱/.test(text)) args.fade_out_ms = ms ?? 2000;
+  if (/fade[ -]?in|\bfade\b[^,.]*?\bin\b|淡入|渐入|渐强/.test(text)) args.fade_in_ms = ms ?? 1000;
+  if (/fade[ -]?out|\bfade\b[^,.]*?\bout\b|淡出|渐出|渐弱/.test(text)) args.fade_out_ms = ms ?? 2000;
   return args;
 }
 
