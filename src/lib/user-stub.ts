@@ -12,7 +12,10 @@ type RpcMethods<T> = {
 };
 
 /** The UserDO as callers see it: plain values back, refusals thrown as AppError on this side. */
-export type UserClient = Omit<RpcMethods<UserDO>, 'fetch' | 'alarm' | 'webSocketMessage' | 'webSocketClose' | 'webSocketError'>;
+export type UserClient = Omit<
+  RpcMethods<UserDO>,
+  'fetch' | 'alarm' | 'webSocketMessage' | 'webSocketClose' | 'webSocketError'
+>;
 
 export function rawUserStub(env: Env, userId: string): DurableObjectStub<UserDO> {
   return env.USER_DO.get(env.USER_DO.idFromName(userId)) as DurableObjectStub<UserDO>;

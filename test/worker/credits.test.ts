@@ -45,7 +45,10 @@ describe('credits ledger', () => {
   it('refuses to freeze more than is available with 2001 and changes nothing', async () => {
     const t = await mintToken();
     const user = userStub(env, t.user_id);
-    await expect(user.freezeCredits('big', 101, 'too big', 'http://x/register?bind=u')).rejects.toMatchObject({ code: 2001, data: { bind_url: "http://x/register?bind=u" } });
+    await expect(user.freezeCredits('big', 101, 'too big', 'http://x/register?bind=u')).rejects.toMatchObject({
+      code: 2001,
+      data: { bind_url: 'http://x/register?bind=u' },
+    });
     expect(await user.balance()).toMatchObject({ available: 100, frozen: 0, spent: 0 });
     expect((await user.ledger()).length).toBe(1);
   });

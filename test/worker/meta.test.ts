@@ -29,7 +29,10 @@ describe('health, openapi and errors', () => {
     const body = doc.paths['/api/tasks/me/with-session/nemo_agent']!.post as {
       requestBody: { content: Record<string, { schema: { properties: Record<string, unknown> } }> };
     };
-    expect(Object.keys(body.requestBody.content['application/json']!.schema.properties)).toEqual(['task_name', 'language']);
+    expect(Object.keys(body.requestBody.content['application/json']!.schema.properties)).toEqual([
+      'task_name',
+      'language',
+    ]);
   });
 
   it('answers an unknown route with the envelope', async () => {

@@ -15,9 +15,11 @@ describe('sessions', () => {
     const s = await newSession(token);
     expect(s.session_id).toMatch(/^ses_/);
     expect(s.task_id).toMatch(/^task_/);
-    const state = await json<{ draft: { t: unknown[]; w: number; h: number }; video_infos: unknown[]; generated_media: unknown[] }>(
-      await call(`/api/state/nemo_agent/me/${s.session_id}/latest`, { token }),
-    );
+    const state = await json<{
+      draft: { t: unknown[]; w: number; h: number };
+      video_infos: unknown[];
+      generated_media: unknown[];
+    }>(await call(`/api/state/nemo_agent/me/${s.session_id}/latest`, { token }));
     expect(state.code).toBe(0);
     expect(state.data.draft.t).toEqual([]);
     expect([state.data.draft.w, state.data.draft.h]).toEqual([1080, 1920]);
@@ -29,7 +31,9 @@ describe('sessions', () => {
     const { token } = await mintToken();
     const res = await call('/api/tasks/me/with-session/nemo_agent', { method: 'POST', token });
     expect((await json(res)).code).toBe(0);
-    const list = await json<{ sessions: { language: string; task_name: string }[] }>(await call('/api/sessions', { token }));
+    const list = await json<{ sessions: { language: string; task_name: string }[] }>(
+      await call('/api/sessions', { token }),
+    );
     expect(list.data.sessions[0]).toMatchObject({ language: 'en', task_name: 'project' });
   });
 
@@ -54,7 +58,12 @@ describe('sessions', () => {
     const res = await call('/api/tasks/me/with-session/nemo_agent', {
       method: 'POST',
       token: a.token,
-      headers: { 'x-skill-source': 'app', 'x-skill-version': '1.2', 'x-skill-platform': 'ios', 'content-type': 'application/json' },
+      headers: {
+        'x-skill-source': 'app',
+        'x-skill-version': '1.2',
+        'x-skill-platform': 'ios',
+        'content-type': 'application/json',
+      },
       body: JSON.stringify({ task_name: 'mine', language: 'zh-CN' }),
     });
     const { session_id } = (await json<{ session_id: string }>(res)).data;
@@ -71,7 +80,9 @@ describe('sessions', () => {
     const del = await call(`/api/sessions/${session_id}`, { method: 'DELETE', token: b.token });
     expect((await json(del)).code).toBe(1002);
 
-    const listA = await json<{ sessions: { session_id: string; language: string }[] }>(await call('/api/sessions', { token: a.token }));
+    const listA = await json<{ sessions: { session_id: string; language: string }[] }>(
+      await call('/api/sessions', { token: a.token }),
+    );
     expect(listA.data.sessions.map((s) => s.session_id)).toEqual([session_id]);
     expect(listA.data.sessions[0]!.language).toBe('zh-CN');
   });
