@@ -81,6 +81,18 @@ describe('openedit edit', () => {
     expect(fake!.uploads[0]!.bytes).toBeGreaterThan(300_000);
   });
 
+  it('downloads the render the agent started in the turn instead of starting a second one', async () => {
+    const url = await serve({ agentExports: true });
+    const r = await run(['edit', 'talk.mp4', 'trim and export', '-o', 'out.mp4', '--base-url', url]);
+    expect(r.code).toBe(0);
+    expect(fake!.renders).toEqual([]);
+    expect(r.stdout).toContain('Export started.\nRemoved 2 pauses.');
+    expect(r.stdout).not.toContain('Rendering…');
+    expect(r.stderr).toContain('Rendering… 50%');
+    expect(readFileSync(join(dir, 'out.mp4'), 'utf8')).toBe('MP4DATA0123');
+    expect(r.stdout).toContain('Share: ');
+  });
+
   it('re-acquires a token once when the service answers 1001, and caches it', async () => {
     const url = await serve({ expireFirstToken: true });
     const r = await run(['credits', '--base-url', url]);

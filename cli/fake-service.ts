@@ -14,6 +14,8 @@ export interface FakeOptions {
   /** Credits left: 0 makes the render answer 2001. */
   credits?: number;
   renderFails?: boolean;
+  /** The agent renders within the turn (as it does for "…and export"), reporting a `render` tool result. */
+  agentExports?: boolean;
 }
 
 export interface Upload {
@@ -138,6 +140,36 @@ export async function startFakeService(opts: FakeOptions = {}): Promise<FakeServ
           parts: [{ functionResponse: { id: 'c1', name: 'trim_pauses', response: { ok: true } } }],
         },
       });
+      if (opts.agentExports) {
+        ev({
+          id: 'r1',
+          author: 'nemo_agent',
+          content: { role: 'model', parts: [{ functionCall: { id: 'c2', name: 'render', args: {} } }] },
+        });
+        ev({
+          id: 'r2',
+          author: 'nemo_agent',
+          content: {
+            role: 'user',
+            parts: [
+              {
+                functionResponse: {
+                  id: 'c2',
+                  name: 'render',
+                  response: { ok: true, render_id: 'render_agent', status: 'queued', cost: 2 },
+                },
+              },
+            ],
+          },
+        });
+        ev({ id: 'r3', author: 'nemo_agent', content: { role: 'model', parts: [{ text: 'Export started.' }] } });
+        ev({
+          id: 'r4',
+          author: 'nemo_agent',
+          partial: true,
+          content: { role: 'model', parts: [{ text: 'Rendering… 50%' }] },
+        });
+      }
       ev({
         id: 'e3',
         author: 'nemo_agent',

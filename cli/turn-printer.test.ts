@@ -57,6 +57,29 @@ describe('TurnPrinter', () => {
     expect(play(parts.join('') + final).text).toBe('Removed 2 pauses.');
   });
 
+  it('routes progress-line partials to the status channel and collects renders the agent started', () => {
+    const statuses: string[] = [];
+    const text: string[] = [];
+    const printer = new TurnPrinter({ text: (t) => text.push(t), tool: () => {}, status: (l) => statuses.push(l) });
+    const parser = createParser({ onEvent: printer.onEvent });
+    parser.feed(
+      ev({
+        author: 'a',
+        content: {
+          role: 'user',
+          parts: [{ functionResponse: { id: 'c', name: 'render', response: { ok: true, render_id: 'render_9' } } }],
+        },
+      }) +
+        ev({ author: 'a', content: { role: 'model', parts: [{ text: 'Export started.' }] } }) +
+        ev({ author: 'a', partial: true, content: { role: 'model', parts: [{ text: 'Rendering… 10%' }] } }) +
+        ev({ author: 'a', partial: true, content: { role: 'model', parts: [{ text: 'Rendering… 60%' }] } }) +
+        ev({ author: 'a', content: { role: 'model', parts: [{ text: 'Your video is ready.' }] } }),
+    );
+    expect(statuses).toEqual(['Rendering… 10%', 'Rendering… 60%']);
+    expect(text.join('')).toBe('Export started.\nYour video is ready.');
+    expect(printer.finish().renderIds).toEqual(['render_9']);
+  });
+
   it('separates two complete text parts', () => {
     const a = ev({
       author: 'a',

@@ -24,12 +24,19 @@ export interface TurnSink {
   text(chunk: string): void;
   /** One line about a tool call or result (verbose only). */
   tool(line: string): void;
+  /** A transient progress line the agent streams ("Rendering… 40%"): replaced by the next one, not part of the reply. */
+  status?(line: string): void;
 }
+
+/** Partial texts that are whole progress lines rather than pieces of the reply. */
+const PROGRESS_LINE = /^[^\n]{1,80}\b\d{1,3}(\.\d+)?%\s*$/;
 
 export interface TurnResult {
   text: string;
   error: { code: string | number; message: string } | null;
   toolCalls: { name: string; args: unknown }[];
+  /** Renders the agent started during the turn (from `render` tool results). */
+  renderIds: string[];
   events: number;
   heartbeats: number;
 }
@@ -50,7 +57,14 @@ export class TurnPrinter {
   private readonly texts: string[] = [];
   /** Text streamed by partial events since the last complete event. */
   private partialText = '';
-  private readonly result: TurnResult = { text: '', error: null, toolCalls: [], events: 0, heartbeats: 0 };
+  private readonly result: TurnResult = {
+    text: '',
+    error: null,
+    toolCalls: [],
+    renderIds: [],
+    events: 0,
+    heartbeats: 0,
+  };
 
   constructor(
     private readonly sink: TurnSink,
@@ -84,6 +98,10 @@ export class TurnPrinter {
 
   private onPart(part: Part, partial: boolean): void {
     if (typeof part.text === 'string') {
+      if (partial && PROGRESS_LINE.test(part.text) && !this.partialText) {
+        this.sink.status?.(part.text.trim());
+        return;
+      }
       if (partial) {
         this.partialText += part.text;
         this.emit(part.text);
@@ -102,7 +120,11 @@ export class TurnPrinter {
       if (this.verbose) this.sink.tool(`→ ${name}(${brief(part.functionCall.args ?? {})})`);
       return;
     }
-    if (part.functionResponse && this.verbose) {
+    if (!part.functionResponse) return;
+    const response = part.functionResponse.response as { render_id?: unknown } | undefined;
+    if (part.functionResponse.name === 'render' && typeof response?.render_id === 'string')
+      this.result.renderIds.push(response.render_id);
+    if (this.verbose) {
       this.sink.tool(`← ${part.functionResponse.name ?? '?'}: ${brief(part.functionResponse.response ?? null)}`);
     }
   }

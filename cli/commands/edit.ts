@@ -6,7 +6,7 @@ import { runTurn } from '../chat-turn.ts';
 import { type Ctx, note, printJson, sessionForWork } from '../context.ts';
 import { TurnError, UsageError } from '../errors.ts';
 import { type MediaInfo, uploadFile } from '../upload.ts';
-import { defaultOutput, printOutcome, type RenderOutcome, renderSession } from './render-flow.ts';
+import { defaultOutput, finishRender, printOutcome, type RenderOutcome, renderSession } from './render-flow.ts';
 import { turnSink } from './turn-sink.ts';
 
 export async function editCommand(ctx: Ctx, positionals: string[]): Promise<void> {
@@ -28,8 +28,12 @@ export async function editCommand(ctx: Ctx, positionals: string[]): Promise<void
   if (turn.error) throw new TurnError(turn.error.code, turn.error.message);
 
   let outcome: RenderOutcome | null = null;
-  if (ctx.opts.render)
-    outcome = await renderSession(ctx, sessionId, ctx.opts.output ? resolve(ctx.opts.output) : defaultOutput(files[0]));
+  const out = ctx.opts.output ? resolve(ctx.opts.output) : defaultOutput(files[0]);
+  // "…and export it" makes the agent render within the turn: fetch that render rather than paying for a second one.
+  const agentRender = turn.renderIds.at(-1);
+  if (ctx.opts.render) {
+    outcome = agentRender ? await finishRender(ctx, agentRender, out) : await renderSession(ctx, sessionId, out);
+  }
 
   if (ctx.opts.json) {
     printJson(ctx, { session_id: sessionId, media, reply: turn.text, tool_calls: turn.toolCalls, render: outcome });
