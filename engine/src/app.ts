@@ -8,6 +8,7 @@ import type { SpeechRecognizer } from './asr/types.ts';
 import type { EngineConfig } from './config.ts';
 import { ffmpegVersion } from './ffmpeg/run-ffmpeg.ts';
 import { JobStore } from './jobs/job-store.ts';
+import { Slots } from './jobs/slots.ts';
 import { probeMedia, UnreadableMediaError } from './probe/probe-media.ts';
 import { runRender } from './render/run-render.ts';
 import { validateRender } from './render/validate.ts';
@@ -27,6 +28,7 @@ export function createApp(cfg: EngineConfig, deps: EngineDeps = {}) {
   const recognizer = deps.recognizer ?? createRecognizer(cfg);
   const analyser = new Analyser(cfg, recognizer);
   const jobs = new JobStore();
+  const renderSlots = new Slots(cfg.maxRenders);
   const app = new Hono();
   let version: Promise<string> | null = null;
 
@@ -76,7 +78,8 @@ export function createApp(cfg: EngineConfig, deps: EngineDeps = {}) {
     if (problem) return c.json({ error: problem }, 400);
     const job = jobs.create();
     // Not awaited: the job outlives this request (and a client that disconnects).
-    void runRender(job, b.data, cfg);
+    // It waits as `queued` for a free slot; a job cancelled while queued never starts.
+    void renderSlots.run(() => (job.abort.signal.aborted ? Promise.resolve() : runRender(job, b.data, cfg)));
     return c.json({ job_id: job.state.job_id }, 202);
   });
 

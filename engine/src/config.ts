@@ -23,6 +23,8 @@ export interface EngineConfig {
   fontLatin: string;
   fontCjk: string;
   defaultPreset: string;
+  /** Renders encoding at once; one x264 encode already uses every core. */
+  maxRenders: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
@@ -48,5 +50,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
     fontLatin: env.ENGINE_FONT_LATIN ?? '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf',
     fontCjk: env.ENGINE_FONT_CJK ?? '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc',
     defaultPreset: env.ENGINE_X264_PRESET ?? 'veryfast',
+    maxRenders: Math.max(1, Number(env.ENGINE_MAX_RENDERS ?? 1)),
   };
 }

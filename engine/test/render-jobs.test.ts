@@ -49,6 +49,25 @@ describe('render jobs', () => {
     expect(fx.files.puts.has('/cancelled.mp4')).toBe(false);
   });
 
+  it('queues a second render behind the first; a queued job can be cancelled', async () => {
+    const body = (name: string) => ({
+      draft: draftOf('long', 4000),
+      inputs: { long: { url: fx.files.url('long.mp4'), kind: 'video' } },
+      output: { url: fx.files.url(`${name}.mp4`) },
+      preset: 'ultrafast',
+    });
+    const first = (await fx.call('POST', '/render', body('q1'))).json.job_id;
+    const second = (await fx.call('POST', '/render', body('q2'))).json.job_id;
+    const third = (await fx.call('POST', '/render', body('q3'))).json.job_id;
+    expect((await fx.call('GET', `/jobs/${second}`)).json.status).toBe('queued');
+    expect((await fx.call('DELETE', `/jobs/${third}`)).json.status).toBe('cancelled');
+    expect((await waitForJob(fx, first)).status).toBe('done');
+    expect((await waitForJob(fx, second)).status).toBe('done');
+    expect((await fx.call('GET', `/jobs/${third}`)).json.status).toBe('cancelled');
+    expect(fx.files.puts.has('/q2.mp4')).toBe(true);
+    expect(fx.files.puts.has('/q3.mp4')).toBe(false);
+  });
+
   it('a render whose input cannot be read fails and writes nothing', async () => {
     const start = await fx.call('POST', '/render', {
       draft: draftOf('gone', 1000),
