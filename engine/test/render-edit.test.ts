@@ -115,3 +115,36 @@ describe('render: captions', () => {
     expect(vtt).toEqual(srt);
   });
 });
+
+describe('render: CJK text', () => {
+  it('draws Chinese captions and titles with the packaged CJK font', async () => {
+    const draft = {
+      w: 320,
+      h: 180,
+      fps: 25,
+      d: 2000,
+      t: [
+        { id: 'v', tt: 0 as const, m: {}, sg: [{ id: 'a', src: 'gray', s: 0, d: 2000 }] },
+        {
+          id: 'x',
+          tt: 7 as const,
+          m: {},
+          sg: [{ id: 't', text: '剪辑视频', s: 0, d: 1000, m: { pos: 'top' as const } }],
+        },
+        {
+          id: 'c',
+          tt: 7 as const,
+          m: { kind: 'caption' },
+          sg: [{ id: 'c1', text: '嗯 大家好，欢迎观看', s: 1000, d: 1000 }],
+        },
+      ],
+    };
+    const { path } = await render(draft, { gray: { url: fx.files.url('gray.mp4'), kind: 'video' } }, 'zh');
+    const top: [number, number, number, number] = [80, 10, 160, 30];
+    const band: [number, number, number, number] = [80, 148, 160, 22];
+    expect(meanAbsDiff(await grayCrop(path, 0.5, top), await grayCrop(path, 1.5, top))).toBeGreaterThan(5);
+    expect(meanAbsDiff(await grayCrop(path, 1.5, band), await grayCrop(path, 0.5, band))).toBeGreaterThan(3);
+    const srt = parseSubtitles(fx.files.puts.get('/zh.srt')!.toString('utf8'), 'srt');
+    expect(srt).toEqual([{ s: 1000, e: 2000, text: '嗯 大家好，欢迎观看' }]);
+  });
+});
