@@ -33,7 +33,8 @@ export class UserDO extends DurableObject<Env> {
     try {
       return { rpc: 1, ok: true, value: this.ctx.storage.transactionSync(fn) };
     } catch (err) {
-      if (err instanceof AppError) return { rpc: 1, ok: false, error: { code: err.code, message: err.message, data: err.data } };
+      if (err instanceof AppError)
+        return { rpc: 1, ok: false, error: { code: err.code, message: err.message, data: err.data } };
       throw err;
     }
   }
@@ -218,8 +219,15 @@ export class UserDO extends DurableObject<Env> {
     return this.tx(() => renders.recordOutput(this.sql, renderId, output, Date.now()));
   }
 
-  finishRender(renderId: string, status: 'done' | 'failed', error: string | null) {
-    return this.tx(() => renders.finishRender(this.sql, renderId, status, error, Date.now()));
+  /** A done render's files expire: make sure the alarm wakes up by then to delete them. */
+  async finishRender(renderId: string, status: 'done' | 'failed', error: string | null) {
+    const result = this.tx(() => renders.finishRender(this.sql, renderId, status, error, Date.now()));
+    const expiresAt = result.ok ? result.value?.expires_at : null;
+    if (expiresAt) {
+      const alarm = await this.ctx.storage.getAlarm();
+      if (alarm === null || alarm > expiresAt) await this.ctx.storage.setAlarm(expiresAt);
+    }
+    return result;
   }
 
   listSessionRenders(sessionId: string, status?: renders.RenderStatus) {

@@ -67,6 +67,28 @@ export function purgeRowsBatch(sql: SqlStorage): { deleted: number; more: boolea
   return { deleted, more };
 }
 
+/** Deletes the files of expired renders (a batch); the rows stay, so their share pages answer 410. */
+export async function purgeExpiredRenders(storage: DurableObjectStorage, bucket: R2Bucket, nowMs: number) {
+  const sql = storage.sql;
+  const rows = sql
+    .exec(
+      'SELECT id, out_key, srt_key, vtt_key FROM renders WHERE out_key IS NOT NULL AND expires_at <= ? LIMIT ?',
+      nowMs,
+      PURGE_BATCH,
+    )
+    .toArray() as { id: string; out_key: string; srt_key: string | null; vtt_key: string | null }[];
+  const keys = rows.flatMap((r) => [r.out_key, r.srt_key, r.vtt_key]).filter((k): k is string => k !== null);
+  if (keys.length) await bucket.delete(keys);
+  storage.transactionSync(() => {
+    for (const r of rows)
+      sql.exec('UPDATE renders SET out_key = NULL, srt_key = NULL, vtt_key = NULL WHERE id = ?', r.id);
+  });
+  const next = sql
+    .exec('SELECT MIN(expires_at) AS t FROM renders WHERE out_key IS NOT NULL AND expires_at > ?', nowMs)
+    .one() as { t: number | null };
+  return { objects: keys.length, more: rows.length === PURGE_BATCH, nextExpiryMs: next.t };
+}
+
 /** One round of cleanup for this user; the caller re-arms the alarm at `nextAlarmMs`. */
 export async function runUserCleanup(
   storage: DurableObjectStorage,
@@ -80,18 +102,22 @@ export async function runUserCleanup(
   const facts = storage.transactionSync(() => expiryFacts(sql, nowMs));
   const oldKey = meta(sql, 'cleanup_index_key');
   if (facts.dueMs === null || facts.dueMs > nowMs) {
-    // Live: keep one marker for the due day, and wake up at the next token expiry or the due time.
+    // Live: keep one marker for the due day; delete expired render files; wake up at the next token
+    // expiry, render expiry or the due time.
     const key = facts.dueMs === null ? null : indexKeyFor(userId, facts.dueMs);
     if (key !== oldKey) {
       if (key) await bucket.put(key, '', { customMetadata: { due_ms: String(facts.dueMs) } });
       if (oldKey) await bucket.delete(oldKey);
       setMeta(sql, 'cleanup_index_key', key);
     }
-    const next = [facts.nextExpiryMs, facts.dueMs].filter((t): t is number => t !== null && t > nowMs);
+    const files = await purgeExpiredRenders(storage, bucket, nowMs);
+    const next = files.more
+      ? [nowMs + PURGE_STEP_MS]
+      : [facts.nextExpiryMs, facts.dueMs, files.nextExpiryMs].filter((t): t is number => t !== null && t > nowMs);
     return {
       state: 'live',
       revoked: facts.revoked,
-      deletedObjects: 0,
+      deletedObjects: files.objects,
       deletedRows: 0,
       indexKey: key,
       nextAlarmMs: next.length ? Math.min(...next) : null,

@@ -20,9 +20,10 @@ share.get('/:share_id', async (c) => {
   const shareId = c.req.param('share_id');
   const userId = await userIdFromShareId(c.env.SIGNING_SECRET, shareId);
   const r = userId ? await userStub(c.env, userId).getSharedRender(shareId) : null;
-  if (!userId || !r || r.status !== 'done' || !r.out_key) return html(missingSharePage(), 404, 'no-store');
+  if (!userId || !r || r.status !== 'done') return html(missingSharePage(), 404, 'no-store');
   const now = Date.now();
-  if (r.expires_at === null || r.expires_at <= now) return html(goneSharePage(), 410, 'no-store');
+  // Expired renders keep their row (their files are deleted), so the link says "expired", not "unknown".
+  if (r.expires_at === null || r.expires_at <= now || !r.out_key) return html(goneSharePage(), 410, 'no-store');
   const origin = publicOrigin(c.env, c.req.url);
   const ttl = downloadTtlS(r.expires_at, now);
   const sign = (key: string) => signBlobUrl(c.env.SIGNING_SECRET, origin, key, 'GET', ttl, now);

@@ -84,6 +84,30 @@ describe('scheduled cleanup', () => {
     expect(await expectBalanced(live.user_id)).toMatchObject({ spent: 1 });
   });
 
+  it("deletes an expired render's files at its expiry (alarm) and keeps the rest of a live user's data", async () => {
+    const u = await userWithDoneRender('render_expires');
+    const renderFiles = `u/${u.user_id}/renders/render_expires/`;
+    expect(await keysUnder(renderFiles)).toHaveLength(1);
+    const alarmAt = await runInDurableObject(rawUserStub(env, u.user_id), (_o: UserDO, state) =>
+      state.storage.getAlarm(),
+    );
+    // Armed no later than the render's expiry (here the token's expiry, minted just before, comes first).
+    expect(alarmAt).toBeLessThanOrEqual(u.status.expires_at!);
+    await sql(u.user_id, 'UPDATE renders SET expires_at = ?', Date.now() - 1);
+    expect(await runDurableObjectAlarm(rawUserStub(env, u.user_id))).toBe(true);
+    expect(await keysUnder(renderFiles)).toEqual([]);
+    expect((await call(new URL(u.status.share_url!).pathname)).status).toBe(410);
+    const p = (await (await call('/api/render/proxy/lambda/render_expires', { token: u.token })).json()) as {
+      data: { status: string; url?: string };
+    };
+    expect(p.data).toMatchObject({ status: 'done' });
+    expect(p.data.url).toBeUndefined();
+    // The upload and the session are untouched.
+    expect(await keysUnder(`u/${u.user_id}/uploads/`)).toHaveLength(1);
+    expect(await userStub(env, u.user_id).listSessions()).toHaveLength(1);
+    expect(await expectBalanced(u.user_id)).toMatchObject({ spent: 1 });
+  });
+
   it('revokes expired tokens and keeps a user whose newest token is still valid', async () => {
     const a = await mintToken('cleanup-keeper-client');
     const b = await mintToken('cleanup-keeper-client'); // same user, second token
