@@ -56,6 +56,13 @@ describe('POST /analyse', () => {
     expect(r.json.words).toEqual([]);
     expect(r.json.asr_provider).toBe('none');
     expect(r.json.pauses.length).toBeGreaterThanOrEqual(2);
+    // The offline default only knows English: Chinese gets pauses and no (wrong) words.
+    const zh = await fx.call('POST', '/analyse', {
+      url: fx.files.url('speech.wav'),
+      content_hash: 'feedbeef00',
+      language: 'zh-CN',
+    });
+    expect(zh.json).toMatchObject({ words: [], asr_provider: 'none', cached: true, language: 'zh-CN' });
     const bad = await fx.call('POST', '/analyse', { url: fx.files.url('speech.wav'), content_hash: 'x' });
     expect(bad.status).toBe(400);
     expect(bad.json.error).toMatch(/^content_hash:/);

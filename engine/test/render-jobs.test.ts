@@ -33,7 +33,7 @@ describe('render jobs', () => {
     });
     expect(start.status).toBe(202);
     const id = start.json.job_id;
-    for (let i = 0; i < 100; i++) {
+    for (let i = 0; i < 300; i++) {
       const { json } = await fx.call('GET', `/jobs/${id}`);
       if (json.progress > 0) break;
       await new Promise((r) => setTimeout(r, 100));

@@ -31,10 +31,15 @@ export class Analyser {
   }
 
   async analyse(req: AnalyseInput, signal?: AbortSignal): Promise<AnalyseResult> {
+    const primary = req.language.split('-')[0].toLowerCase();
+    const supported = !this.recognizer.languages || this.recognizer.languages.includes(primary);
+    // A recogniser that cannot do this language gives no words rather than wrong ones.
+    if (!supported) req = { ...req, words: false };
     const variant = req.words ? `${this.recognizer.name}.${req.language.toLowerCase()}` : 'pauses';
     const key = `${req.content_hash}.${variant}`;
     const [result, cached] = await this.cache.getOrCompute(key, () => this.compute(req, signal));
-    return { ...result, cached };
+    // Pause-only results are shared across languages: report the language asked for.
+    return req.words ? { ...result, cached } : { ...result, language: req.language, cached };
   }
 
   private async compute(req: AnalyseInput, signal?: AbortSignal): Promise<AnalyseResult> {

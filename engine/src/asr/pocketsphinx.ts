@@ -9,6 +9,7 @@ export function pocketsphinxRecognizer(modelDir: string): SpeechRecognizer {
   return {
     name: 'pocketsphinx',
     concurrency: 2,
+    languages: ['en'], // the only Debian model; other languages would come back as nonsense English words
     async transcribe(pcmPath: string, opts: TranscribeOptions) {
       // biome-ignore format: flag/value pairs read best on one line
       const args = [

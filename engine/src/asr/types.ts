@@ -21,6 +21,8 @@ export interface SpeechRecognizer {
   readonly name: string;
   /** How many chunks may run at once (CPU-bound local recognisers: one per core). */
   readonly concurrency: number;
+  /** Primary language subtags it can recognise ("en"); undefined = any (Whisper-class providers). */
+  readonly languages?: readonly string[];
   /** `pcmPath`: raw s16le, 16 kHz, mono. */
   transcribe(pcmPath: string, opts: TranscribeOptions): Promise<{ words: RecognizedWord[]; language: string }>;
 }
