@@ -92,7 +92,7 @@ export class ProgressBar {
     }
     // The last line (100%, with the total time) is done()'s to print.
     const quarter = Math.floor(Math.min(1, Math.max(0, fraction)) * 4);
-    if ((quarter > this.lastQuarter && fraction < 1) || force) {
+    if ((quarter > this.lastQuarter && quarter >= 1 && fraction < 1) || force) {
       this.lastQuarter = quarter;
       if (line !== this.lastLine) this.stream.write(`${line}\n`);
       this.lastLine = line;

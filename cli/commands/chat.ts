@@ -29,6 +29,8 @@ export async function chatCommand(ctx: Ctx, files: string[]): Promise<void> {
 
   for (const f of files) await uploadFile(ctx.api, sessionId, f, { quiet: ctx.opts.quiet, stream: ctx.err });
 
+  // Ctrl-C cancels the running turn; at the prompt it leaves the loop (the session stays).
+  let turnAbort: AbortController | null = null;
   const handle = async (line: string): Promise<'quit' | undefined> => {
     const [cmd, ...args] = line.split(/\s+/);
     switch (cmd) {
@@ -53,10 +55,16 @@ export async function chatCommand(ctx: Ctx, files: string[]): Promise<void> {
         await creditsCommand(inner);
         return;
     }
-    const turn = await runTurn(ctx.api, sessionId, line, turnSink(inner), {
-      verbose: ctx.opts.verbose,
-      signal: ctx.signal,
-    });
+    turnAbort = new AbortController();
+    let turn: Awaited<ReturnType<typeof runTurn>>;
+    try {
+      turn = await runTurn(ctx.api, sessionId, line, turnSink(inner), {
+        verbose: ctx.opts.verbose,
+        signal: turnAbort.signal,
+      });
+    } finally {
+      turnAbort = null;
+    }
     if (turn.text && !turn.text.endsWith('\n')) ctx.out('\n');
     if (turn.error) ctx.err.write(`openedit: the edit failed (${turn.error.code}): ${turn.error.message}\n`);
   };
@@ -65,6 +73,10 @@ export async function chatCommand(ctx: Ctx, files: string[]): Promise<void> {
 
   const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: interactive });
   rl.setPrompt('you> ');
+  rl.on('SIGINT', () => {
+    if (turnAbort) turnAbort.abort();
+    else rl.close();
+  });
   if (interactive) rl.prompt();
   for await (const raw of rl) {
     const line = raw.trim();
@@ -72,6 +84,11 @@ export async function chatCommand(ctx: Ctx, files: string[]): Promise<void> {
       try {
         if ((await handle(line)) === 'quit') break;
       } catch (err) {
+        if ((err as Error).name === 'AbortError') {
+          ctx.err.write('\n(cancelled)\n');
+          if (interactive) rl.prompt();
+          continue;
+        }
         ctx.err.write(`${formatErrorLine(err)}\n`);
         if (err instanceof NetworkError) break;
       }

@@ -8,6 +8,9 @@ import type { TurnSink } from '../turn-printer.ts';
 export function turnSink(ctx: Ctx): TurnSink {
   if (ctx.opts.json) return { text: () => {}, tool: () => {}, status: () => {} };
   let statusShown = false;
+  // Whether the reply's current line is unfinished, and whether a status line finished it for us.
+  let openLine = false;
+  let brokeLine = false;
   const clearStatus = () => {
     if (statusShown) ctx.err.write('\r\x1b[K');
     statusShown = false;
@@ -15,7 +18,11 @@ export function turnSink(ctx: Ctx): TurnSink {
   return {
     text: (chunk) => {
       clearStatus();
-      ctx.out(chunk);
+      const text = brokeLine && chunk.startsWith('\n') ? chunk.slice(1) : chunk;
+      brokeLine = false;
+      if (!text) return;
+      ctx.out(text);
+      openLine = !text.endsWith('\n');
     },
     tool: (line) => {
       clearStatus();
@@ -23,6 +30,11 @@ export function turnSink(ctx: Ctx): TurnSink {
     },
     status: (line) => {
       if (ctx.opts.quiet) return;
+      if (openLine) {
+        ctx.out('\n');
+        openLine = false;
+        brokeLine = true;
+      }
       if (ctx.err.isTTY) {
         ctx.err.write(`\r\x1b[K  ${line}`);
         statusShown = true;
