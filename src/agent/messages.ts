@@ -5,6 +5,7 @@ import { secondsText } from '../draft/summary.ts';
 
 export type Lang = 'en' | 'zh';
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const pct = (v: unknown) => `${Math.round(Number(v) * 100)}%`;
 const sec = (ms: unknown) => secondsText(Number(ms));
 
@@ -33,7 +34,7 @@ export function describeChange(
     case 'remove_fillers':
       return zh ? `已去掉口头禅，缩短 ${removed} 秒` : `removed filler words (${removed}s shorter)`;
     case 'add_captions':
-      return zh ? `已添加 ${captions} 条字幕` : `added ${captions} captions`;
+      return zh ? `已添加 ${captions} 条字幕` : `added ${plural(captions, 'caption')}`;
     case 'set_title':
       return zh ? `标题设为“${args.text}”` : `set the title "${args.text}"`;
     case 'add_text':
@@ -99,6 +100,15 @@ export function uploadHelp(lang: Lang, sessionId: string): string {
     : `To upload: POST /api/upload-video/nemo_agent/me/${sessionId} as multipart/form-data with one or more "file" fields (or JSON {"url": "https://..."}); for large files PUT /api/upload-video/nemo_agent/me/${sessionId}/raw with an X-File-Name header. Accepted: mp4, mov, avi, webm, mkv, jpg, png, gif, webp, mp3, wav, m4a, aac, up to 500 MB each. Then tell me what to do with them.`;
 }
 
+/** "chat:trim_pauses+add_captions" → "trim pauses, add captions". */
+function opList(op: string): string {
+  return op
+    .replace(/^chat:/, '')
+    .split('+')
+    .map((o) => o.replace(/_/g, ' '))
+    .join(', ');
+}
+
 export const TEXT = {
   en: {
     changed: (parts: string[]) => `Done: ${parts.join('; ')}.`,
@@ -109,8 +119,8 @@ export const TEXT = {
       `You have ${b.available} credits available (${b.frozen} frozen, ${b.total} in total).`,
     nothingToUndo: 'There is nothing to undo.',
     nothingToRedo: 'There is nothing to redo.',
-    undone: (op: string) => `Undid: ${op}.`,
-    redone: (op: string) => `Redid: ${op}.`,
+    undone: (op: string) => `undid the last edit (${opList(op)})`,
+    redone: (op: string) => `redid ${opList(op)}`,
     renderStarted: (id: string, cost: number) => `Export started (render ${id}, ${cost} credits reserved).`,
     renderProgress: (p: number) => `Rendering… ${Math.round(p * 100)}%`,
     renderDone: (url: string, share?: string) =>
@@ -128,8 +138,8 @@ export const TEXT = {
       `可用积分 ${b.available}（冻结 ${b.frozen}，共 ${b.total}）。`,
     nothingToUndo: '没有可以撤销的操作。',
     nothingToRedo: '没有可以重做的操作。',
-    undone: (op: string) => `已撤销：${op}。`,
-    redone: (op: string) => `已重做：${op}。`,
+    undone: (op: string) => `已撤销上一步（${opList(op)}）`,
+    redone: (op: string) => `已重做（${opList(op)}）`,
     renderStarted: (id: string, cost: number) => `开始导出（渲染 ${id}，预扣 ${cost} 积分）。`,
     renderProgress: (p: number) => `渲染中… ${Math.round(p * 100)}%`,
     renderDone: (url: string, share?: string) => `视频已生成。下载：${url}${share ? `\n分享：${share}` : ''}`,

@@ -165,7 +165,7 @@ describe('runTurn', () => {
     expect(current().h).toBe(1080);
     const undone = await turn(deps, 'undo');
     expect(current().h).toBe(1920);
-    expect(texts(undone).at(-1)).toMatch(/Undid: set_aspect/);
+    expect(texts(undone).at(-1)).toMatch(/^Done: undid the last edit \(set aspect\)\./);
     await turn(deps, 'redo');
     expect(current().h).toBe(1080);
     const none = await turn(memoryDeps(baseDraft()).deps, 'undo');

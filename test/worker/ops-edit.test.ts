@@ -132,6 +132,18 @@ describe('add_captions', () => {
     for (const s of segs) if ('text' in s) for (const l of s.text.split('\n')) expect(l.length).toBeLessThanOrEqual(42);
   });
 
+  it('splits slow speech so no caption stays up much longer than 6 s', () => {
+    const words = Array.from({ length: 12 }, (_, i) => ({ w: 'so', s: i * 750, e: i * 750 + 700, filler: false }));
+    const out = addCaptions.apply(
+      baseDraft(),
+      addCaptions.args.parse({}),
+      ctx({ analysis: { med_a: { pauses: [], speech: [], words } } }),
+    );
+    const segs = out.t.find((t) => t.m.kind === 'caption')!.sg;
+    expect(segs.length).toBe(2);
+    for (const s of segs) expect(s.d).toBeLessThanOrEqual(6400);
+  });
+
   it('rebuilds caption text when a later cut removes words', () => {
     const captioned = run(addCaptions, baseDraft(), {});
     const out = run(cutRange, captioned, { start_ms: 4000, end_ms: 4250 });

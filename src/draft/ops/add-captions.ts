@@ -19,6 +19,8 @@ export const addCaptionsArgs = z.object({
 
 /** A gap in speech this long starts a new caption. */
 const MAX_GAP_MS = 800;
+/** A caption longer than this is split even if its text would fit (readability). */
+const MAX_CAPTION_MS = 6000;
 /** Captions this close are joined end to start, so they do not flicker. */
 const BRIDGE_MS = 400;
 
@@ -61,7 +63,8 @@ function groupWords(words: CaptionWord[], spaceless: boolean): { text: string; w
   };
   for (const word of words) {
     const prev = current.at(-1);
-    const breaks = prev && (word.s - prev.e > MAX_GAP_MS || /[.?!。？！]$/.test(prev.w));
+    const tooLong = current.length > 0 && word.e - current[0]!.s > MAX_CAPTION_MS;
+    const breaks = prev && (tooLong || word.s - prev.e > MAX_GAP_MS || /[.?!。？！]$/.test(prev.w));
     const laid = breaks ? null : layoutLines([...current.map((w) => w.w), word.w], spaceless);
     if (prev && laid === null) flush();
     current.push(word);
