@@ -204,6 +204,11 @@ describe('POST /run_sse', () => {
     expect(env.message).toMatch(field);
   });
 
+  it('is described in /openapi.json', async () => {
+    const doc = (await (await call('/openapi.json')).json()) as { paths: Record<string, Record<string, unknown>> };
+    expect(JSON.stringify(doc.paths['/run_sse']?.post)).toMatch(/text\/event-stream/);
+  });
+
   it('401 without a token', async () => {
     const res = await runSse(undefined, { app_name: 'nemo_agent', session_id: 'x', new_message: message('hi') });
     expect(res.status).toBe(401);
