@@ -100,6 +100,28 @@ export function createOrGetRender(
   return { render: getRender(sql, r.renderId)!, created: true };
 }
 
+/** An unfinished render untouched this long has lost its workflow (polls touch it every few seconds). */
+export const STALE_RENDER_MS = 6 * 3600_000;
+
+export function staleRenders(sql: SqlStorage, nowMs: number, limit = 20): string[] {
+  return sql
+    .exec(
+      "SELECT id FROM renders WHERE status IN ('queued', 'rendering') AND updated_at < ? ORDER BY updated_at LIMIT ?",
+      nowMs - STALE_RENDER_MS,
+      limit,
+    )
+    .toArray()
+    .map((r) => r.id as string);
+}
+
+/** When the oldest unfinished render would turn stale (null: none open). */
+export function nextStaleCheck(sql: SqlStorage): number | null {
+  const row = sql.exec("SELECT MIN(updated_at) AS t FROM renders WHERE status IN ('queued', 'rendering')").one() as {
+    t: number | null;
+  };
+  return row.t === null ? null : row.t + STALE_RENDER_MS;
+}
+
 /** Remembers the engine job of an attempt, so a retried 'start engine job' step reuses it. */
 export function setRenderJob(sql: SqlStorage, renderId: string, attempt: number, jobId: string, nowMs: number): void {
   sql.exec(
@@ -193,13 +215,18 @@ export function getByShareId(sql: SqlStorage, shareId: string): RenderRecord | n
  * Cancels an unfinished render: returns its credits and marks it failed, in one transaction. A
  * render whose credits were already spent (it finished meanwhile) is left alone.
  */
-export function cancelRender(sql: SqlStorage, renderId: string, nowMs: number) {
+export function cancelRender(
+  sql: SqlStorage,
+  renderId: string,
+  nowMs: number,
+  reason = 'Cancelled by the user; credits returned',
+) {
   const render = getRender(sql, renderId);
   if (!render || (render.status !== 'queued' && render.status !== 'rendering')) return { render, cancelled: false };
-  if (!credits.settle(sql, renderId, 'refund', `render ${renderId} cancelled`, nowMs))
+  if (!credits.settle(sql, renderId, 'refund', `render ${renderId}: ${reason}`, nowMs))
     return { render, cancelled: false };
   return {
-    render: finishRender(sql, renderId, 'failed', 'Cancelled by the user; credits returned', nowMs),
+    render: finishRender(sql, renderId, 'failed', reason, nowMs),
     cancelled: true,
   };
 }

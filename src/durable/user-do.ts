@@ -199,8 +199,11 @@ export class UserDO extends DurableObject<Env> {
   }
   // ── renders ───────────────────────────────────────────────────────────────
   /** Create-or-get the render and freeze its cost in one transaction (idempotent on the render id). */
-  createRender(r: renders.NewRender) {
-    return this.tx(() => renders.createOrGetRender(this.sql, r, Date.now()));
+  async createRender(r: renders.NewRender) {
+    const result = this.tx(() => renders.createOrGetRender(this.sql, r, Date.now()));
+    // Should its workflow never run, the alarm finds the render stale and returns its credits.
+    if (result.ok && result.value.created) await this.armAlarmBy(Date.now() + renders.STALE_RENDER_MS);
+    return result;
   }
 
   getRender(renderId: string) {
@@ -223,19 +226,21 @@ export class UserDO extends DurableObject<Env> {
   async finishRender(renderId: string, status: 'done' | 'failed', error: string | null) {
     const result = this.tx(() => renders.finishRender(this.sql, renderId, status, error, Date.now()));
     const expiresAt = result.ok ? result.value?.expires_at : null;
-    if (expiresAt) {
-      const alarm = await this.ctx.storage.getAlarm();
-      if (alarm === null || alarm > expiresAt) await this.ctx.storage.setAlarm(expiresAt);
-    }
+    if (expiresAt) await this.armAlarmBy(expiresAt);
     return result;
+  }
+
+  private async armAlarmBy(atMs: number) {
+    const alarm = await this.ctx.storage.getAlarm();
+    if (alarm === null || alarm > atMs) await this.ctx.storage.setAlarm(atMs);
   }
 
   listSessionRenders(sessionId: string, status?: renders.RenderStatus) {
     return this.tx(() => renders.listSessionRenders(this.sql, sessionId, status));
   }
 
-  cancelRender(renderId: string) {
-    return this.tx(() => renders.cancelRender(this.sql, renderId, Date.now()));
+  cancelRender(renderId: string, reason?: string) {
+    return this.tx(() => renders.cancelRender(this.sql, renderId, Date.now(), reason));
   }
 
   getSharedRender(shareId: string) {
@@ -244,7 +249,7 @@ export class UserDO extends DurableObject<Env> {
 
   /** Revokes expired tokens, purges a long-expired user in batches, re-arms the alarm (src/render/cleanup.ts). */
   async runCleanup(nowMs = Date.now()) {
-    const result = await runUserCleanup(this.ctx.storage, this.env.MEDIA, nowMs);
+    const result = await runUserCleanup(this.ctx.storage, this.env.MEDIA, this.env.RENDER_WORKFLOW, nowMs);
     if (result.nextAlarmMs !== null) await this.ctx.storage.setAlarm(result.nextAlarmMs);
     else await this.ctx.storage.deleteAlarm();
     return result;

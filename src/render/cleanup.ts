@@ -9,6 +9,9 @@
  * The cron never scans users: each object keeps one marker `index/cleanup/<due date>/<userId>`
  * in R2, so the cron only lists the markers of days that have come.
  */
+import { cancelRender, nextStaleCheck, staleRenders } from '../durable/renders.ts';
+import { renderInstanceId } from './render-keys.ts';
+
 export const PURGE_GRACE_MS = 30 * 24 * 3600 * 1000;
 export const PURGE_BATCH = 200;
 /** Pause between purge batches, so one big user does not hog the object. */
@@ -89,10 +92,37 @@ export async function purgeExpiredRenders(storage: DurableObjectStorage, bucket:
   return { objects: keys.length, more: rows.length === PURGE_BATCH, nextExpiryMs: next.t };
 }
 
+/**
+ * Returns the credits of renders whose workflow is gone (errored, terminated, or never created
+ * because the POST died halfway): "never leave credits frozen".
+ */
+export async function sweepStaleRenders(
+  storage: DurableObjectStorage,
+  workflow: Workflow,
+  userId: string,
+  nowMs: number,
+) {
+  const sql = storage.sql;
+  let swept = 0;
+  for (const renderId of staleRenders(sql, nowMs)) {
+    const instanceId = await renderInstanceId(userId, renderId);
+    const state = await workflow
+      .get(instanceId)
+      .then((i) => i.status())
+      .catch(() => null);
+    if (state && LIVE_WORKFLOW_STATES.has(state.status)) continue;
+    const reason = 'The render stopped unexpectedly; credits returned';
+    if (storage.transactionSync(() => cancelRender(sql, renderId, nowMs, reason).cancelled)) swept++;
+  }
+  return { swept, nextCheckMs: nextStaleCheck(sql) };
+}
+const LIVE_WORKFLOW_STATES = new Set<string>(['queued', 'running', 'paused', 'waiting', 'waitingForPause']);
+
 /** One round of cleanup for this user; the caller re-arms the alarm at `nextAlarmMs`. */
 export async function runUserCleanup(
   storage: DurableObjectStorage,
   bucket: R2Bucket,
+  workflow: Workflow,
   nowMs: number,
 ): Promise<CleanupResult> {
   const sql = storage.sql;
@@ -111,9 +141,12 @@ export async function runUserCleanup(
       setMeta(sql, 'cleanup_index_key', key);
     }
     const files = await purgeExpiredRenders(storage, bucket, nowMs);
+    const stale = await sweepStaleRenders(storage, workflow, userId, nowMs);
     const next = files.more
       ? [nowMs + PURGE_STEP_MS]
-      : [facts.nextExpiryMs, facts.dueMs, files.nextExpiryMs].filter((t): t is number => t !== null && t > nowMs);
+      : [facts.nextExpiryMs, facts.dueMs, files.nextExpiryMs, stale.nextCheckMs].filter(
+          (t): t is number => t !== null && t > nowMs,
+        );
     return {
       state: 'live',
       revoked: facts.revoked,

@@ -95,7 +95,15 @@ export async function startRender(
     bindUrl: bindUrl(origin, userId),
   });
   const params = { userId, renderId: id, origin };
-  if (created) await ensureWorkflow(env, params, false);
+  if (created) {
+    try {
+      await ensureWorkflow(env, params, false);
+    } catch (err) {
+      // Nothing will run this render: give the credits back now rather than leave them frozen.
+      await user.cancelRender(id, 'The render could not be started; credits returned');
+      throw err;
+    }
+  }
   // A repeat of a render still queued a while later: its first POST may have died between the row
   // and the Workflow, so make sure the instance exists (creation is idempotent by instance id).
   else if (render.status === 'queued' && Date.now() - render.created_at > ORPHAN_AFTER_MS) {

@@ -1,11 +1,23 @@
 import { createScheduledController, env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import { STALE_RENDER_MS } from '../../src/durable/renders.ts';
 import type { UserDO } from '../../src/durable/user-do.ts';
 import worker from '../../src/index.ts';
 import { rawUserStub, userStub } from '../../src/lib/user-stub.ts';
 import { CLEANUP_INDEX_PREFIX, indexKeyFor, isoDay, PURGE_BATCH, PURGE_GRACE_MS } from '../../src/render/cleanup.ts';
 import { call, mintToken } from './helpers.ts';
-import { expectBalanced, userWithDoneRender } from './render-helpers.ts';
+import {
+  doneJob,
+  draftOf,
+  expectBalanced,
+  fakeEngineOutput,
+  introspect,
+  ledgerFor,
+  poll,
+  postRender,
+  userWithClip,
+  userWithDoneRender,
+} from './render-helpers.ts';
 
 const DAY = 24 * 3600_000;
 
@@ -106,6 +118,54 @@ describe('scheduled cleanup', () => {
     expect(await keysUnder(`u/${u.user_id}/uploads/`)).toHaveLength(1);
     expect(await userStub(env, u.user_id).listSessions()).toHaveLength(1);
     expect(await expectBalanced(u.user_id)).toMatchObject({ spent: 1 });
+  });
+
+  it('returns the credits of a render whose workflow never ran, and leaves a running one alone', async () => {
+    const u = await userWithClip();
+    const user = userStub(env, u.user_id);
+    // A POST that died between the row and the Workflow: the row exists, the instance does not.
+    await user.createRender({
+      renderId: 'render_orphan',
+      sessionId: u.session_id,
+      draftJson: JSON.stringify(draftOf(u.mediaId)),
+      output: { format: 'mp4', quality: 'high' },
+      cost: 1,
+      width: 1080,
+      height: 1920,
+      title: 'orphan',
+      webhookUrl: null,
+      bindUrl: null,
+    });
+    const alarmAt = await runInDurableObject(rawUserStub(env, u.user_id), (_o: UserDO, s) => s.storage.getAlarm());
+    expect(alarmAt).toBeLessThanOrEqual(Date.now() + STALE_RENDER_MS);
+    // A render whose workflow is running (it sleeps 2 s between polls).
+    await using wf = await introspect(u.user_id, 'render_running');
+    await wf.modify(async (m) => {
+      await m.disableSleeps([{ name: 'poll wait 1' }]);
+      await m.mockStepResult({ name: 'start engine job' }, 'job_1');
+      await m.mockStepResult({ name: 'poll engine 1' }, { job_id: 'job_1', status: 'rendering', progress: 0.2 });
+      await m.mockStepResult({ name: 'poll engine 2' }, doneJob(10_000));
+    });
+    await fakeEngineOutput(u.user_id, 'render_running');
+    await postRender(u.token, { id: 'render_running', sessionId: u.session_id, draft: draftOf(u.mediaId) });
+    for (let i = 0; i < 40 && (await poll(u.token, 'render_running')).data.progress !== 0.2; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await sql(u.user_id, 'UPDATE renders SET updated_at = ?', Date.now() - STALE_RENDER_MS - 1);
+    expect(await runDurableObjectAlarm(rawUserStub(env, u.user_id))).toBe(true);
+
+    expect((await poll(u.token, 'render_orphan')).data).toMatchObject({
+      status: 'failed',
+      error: 'The render stopped unexpectedly; credits returned',
+    });
+    expect(await ledgerFor(u.user_id, 'render_orphan')).toEqual([
+      ['refund', 1],
+      ['freeze', 1],
+    ]);
+    expect((await poll(u.token, 'render_running')).data.status).toBe('rendering');
+    await wf.waitForStatus('complete');
+    expect((await poll(u.token, 'render_running')).data.status).toBe('done');
+    expect(await expectBalanced(u.user_id)).toMatchObject({ available: 99, frozen: 0, spent: 1 });
   });
 
   it('revokes expired tokens and keeps a user whose newest token is still valid', async () => {
