@@ -21,11 +21,27 @@ beforeAll(async () => {
     ...['-c:a', 'aac', '-shortest', join(d, 'ramp.mp4')],
   );
   await ffmpeg('-f', 'lavfi', '-i', 'color=c=white:s=64x48', '-frames:v', '1', join(d, 'white.png'));
+  // A "speaker" at 300 Hz for the first 1.5 s, then quiet; and music at 3 kHz (separable by a filter).
+  await ffmpeg(
+    ...[
+      '-f',
+      'lavfi',
+      '-i',
+      'color=c=0x303030:s=160x90:r=25:d=3',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=f=300:d=1.5,apad=whole_dur=3',
+    ],
+    ...x264,
+    ...['-c:a', 'aac', '-shortest', join(d, 'speaker.mp4')],
+  );
+  await ffmpeg('-f', 'lavfi', '-i', 'sine=f=3000:d=4', join(d, 'music3k.wav'));
 });
 afterAll(() => (process.env.KEEP_TEST_DIR ? undefined : fx.close()));
 
 async function render(draft: DraftInput, inputs: Record<string, string>, name: string, preset = 'ultrafast') {
-  const kinds: Record<string, string> = { mp4: 'video', mp3: 'audio', png: 'image' };
+  const kinds: Record<string, string> = { mp4: 'video', mp3: 'audio', wav: 'audio', png: 'image' };
   const body = {
     draft,
     inputs: Object.fromEntries(
@@ -62,6 +78,32 @@ describe('render: audio', () => {
     const delta = (await meanVolumeDb(path)) - (await meanVolumeDb(join(fx.dir, 'music.mp3')));
     console.log(`BGM at 35%: ${delta.toFixed(2)} dB against the source (20·log10 0.35 = -9.12)`);
     expect(Math.abs(delta - 20 * Math.log10(0.35))).toBeLessThan(0.5);
+  });
+
+  it('ducks music marked duck while the clip sound plays', async () => {
+    const draft = {
+      w: 160,
+      h: 90,
+      fps: 25,
+      d: 3000,
+      t: [
+        { id: 'v', tt: 0 as const, m: {}, sg: [{ id: 'a', src: 'speaker', s: 0, d: 3000 }] },
+        { id: 'm', tt: 1 as const, m: { volume: 0.35, duck: true }, sg: [{ id: 'b', src: 'music', s: 0, d: 3000 }] },
+      ],
+    };
+    const { path } = await render(draft, { speaker: 'speaker.mp4', music: 'music3k.wav' }, 'duck');
+    const musicLevel = async (from: number, to: number) => {
+      const err = await ffmpeg(
+        ...['-i', path, '-af', `atrim=${from}:${to},highpass=f=1500,highpass=f=1500,highpass=f=1500,volumedetect`],
+        ...['-f', 'null', '-'],
+      );
+      return Number(/mean_volume: (-?[\d.]+) dB/.exec(err)![1]);
+    };
+    const during = await musicLevel(0.4, 1.4);
+    const after = await musicLevel(2.2, 2.9);
+    console.log(`ducking: music ${(during - after).toFixed(1)} dB while the clip speaks`);
+    expect(after - during).toBeGreaterThan(5);
+    expect(after - during).toBeLessThan(20);
   });
 
   it('normalises loudness to -14 LUFS and denoises in the same encode', async () => {

@@ -13,6 +13,10 @@ export interface AudioContribution {
   source: string;
   /** A mono source is copied to both channels. */
   mono: boolean;
+  /** What the sound is: a clip's own sound (speech, usually) or a track of music/voice-over. */
+  role: 'clip' | 'track';
+  /** Lowered while clip sound plays (audio track m.duck). */
+  duck?: boolean;
   startMs: number;
   durationMs: number;
   speed: number;
@@ -54,6 +58,8 @@ export function audioTrackContributions(g: GraphBuilder, track: AudioTrack, inpu
     return {
       source: `${idx}:a`,
       mono: input.audioChannels === 1,
+      role: 'track',
+      duck: track.m.duck === true,
       startMs: seg.s,
       durationMs: seg.d,
       speed,
@@ -82,6 +88,19 @@ function contributionChain(g: GraphBuilder, c: AudioContribution): string {
   return g.chain([c.source], filters, 'a');
 }
 
+/** Sums streams over a silent bed of the full length, so the result lasts the whole timeline. */
+function sum(g: GraphBuilder, streams: string[], durationMs: number, prefix: string): string {
+  const silence = g.label('sil');
+  g.chains.push(`anullsrc=r=48000:cl=stereo,atrim=duration=${sec(durationMs)}[${silence}]`);
+  if (streams.length === 0) return silence;
+  // normalize=0: a sum, so a track at volume 0.35 stays at 0.35 (amix otherwise divides by the input count).
+  return g.chain(
+    [silence, ...streams],
+    [`amix=inputs=${streams.length + 1}:duration=first:dropout_transition=0:normalize=0`],
+    prefix,
+  );
+}
+
 /** Mixes all contributions into one stereo 48 kHz stream of exactly `durationMs`. */
 export function mixAudio(
   g: GraphBuilder,
@@ -89,19 +108,41 @@ export function mixAudio(
   draft: Draft,
   durationMs: number,
 ): string {
-  const streams = contributions.map((c) => contributionChain(g, c));
-  const silence = g.label('sil');
-  // A silent bed of the full length: the mix lasts the whole timeline even where nothing plays.
-  g.chains.push(`anullsrc=r=48000:cl=stereo,atrim=duration=${sec(durationMs)}[${silence}]`);
-  const mixed =
-    streams.length === 0
-      ? silence
-      : g.chain(
-          [silence, ...streams],
-          // normalize=0: a sum, so a track at volume 0.35 stays at 0.35 (amix otherwise divides by the input count).
-          [`amix=inputs=${streams.length + 1}:duration=first:dropout_transition=0:normalize=0`],
-          'mix',
-        );
+  const ducked = contributions.filter((c) => c.duck);
+  const clips = contributions.filter((c) => c.role === 'clip');
+  let mixed: string;
+  if (ducked.length > 0 && clips.length > 0) {
+    // Ducking: the music bus is compressed by the clips' sound (speech) as a side chain,
+    // about -9 dB while someone talks, back up within half a second of a pause.
+    const voice = sum(
+      g,
+      clips.map((c) => contributionChain(g, c)),
+      durationMs,
+      'voice',
+    );
+    const [voiceOut, voiceKey] = [g.label('vo'), g.label('vk')];
+    g.chains.push(`[${voice}]asplit=2[${voiceOut}][${voiceKey}]`);
+    const music = sum(
+      g,
+      ducked.map((c) => contributionChain(g, c)),
+      durationMs,
+      'music',
+    );
+    const lowered = g.chain(
+      [music, voiceKey],
+      ['sidechaincompress=threshold=0.03:ratio=8:attack=20:release=400'],
+      'duck',
+    );
+    const rest = contributions.filter((c) => !c.duck && c.role !== 'clip').map((c) => contributionChain(g, c));
+    mixed = sum(g, [voiceOut, lowered, ...rest], durationMs, 'mix');
+  } else {
+    mixed = sum(
+      g,
+      contributions.map((c) => contributionChain(g, c)),
+      durationMs,
+      'mix',
+    );
+  }
   const master: string[] = [];
   if (draft.m?.denoise) master.push('afftdn=nf=-25');
   if (draft.m?.loudness_lufs !== undefined) {

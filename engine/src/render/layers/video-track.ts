@@ -84,6 +84,7 @@ function segmentAudio(
   return {
     source: `${inputIndex}:a`,
     mono: input.audioChannels === 1,
+    role: 'clip',
     startMs: seg.s,
     durationMs: seg.d,
     speed: seg.m.speed ?? 1,
