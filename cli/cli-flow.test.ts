@@ -126,6 +126,17 @@ describe('openedit edit', () => {
     expect((await run(['edit', 'missing.mp4', 'trim'])).code).toBe(1);
   });
 
+  it('falls back to its own token when the NEMO_TOKEN of another service is rejected', async () => {
+    const url = await serve();
+    const r = await run(['credits', '--json', '--base-url', url], {
+      NEMO_TOKEN: 'nmv_usr_from_the_hosted_service_xxxxxxxxxxxxxxxxxx',
+    });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('NEMO_TOKEN was rejected');
+    expect(JSON.parse(r.stdout)).toEqual({ available: 100, frozen: 0, total: 100 });
+    expect(fake!.mints).toBe(1);
+  });
+
   it('uses the token from OPENEDIT_TOKEN without minting one', async () => {
     const url = await serve();
     const r = await run(['credits', '--base-url', url], {

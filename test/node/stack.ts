@@ -18,6 +18,11 @@ export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..
 export interface Stack {
   baseUrl: string;
   engineUrl: string;
+  /** scripts/start.mjs's pid, and the pids of the process groups it started (Worker, engine). */
+  pid: number;
+  childPids: number[];
+  /** Resolves with start.mjs's exit code once it has exited. */
+  exited: Promise<number | null>;
   /** Everything the stack printed so far (Worker and engine logs, prefixed). */
   logs(): string;
   stop(): Promise<void>;
@@ -73,6 +78,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       STACK_PARENT_PID: String(process.pid),
     },
   });
+  const exitedPromise = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   let output = '';
   let childPids: number[] = [];
   child.stdout!.setEncoding('utf8');
@@ -121,6 +127,9 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     engineUrl: `http://127.0.0.1:${enginePort}`,
+    pid: child.pid!,
+    childPids,
+    exited: exitedPromise,
     logs: () => output,
     stop,
   };
