@@ -20,8 +20,12 @@ export const LOST_POLLS_LIMIT = 3;
 /** Generous: 2 min of start-up plus 6× real time, capped at 2 h. */
 export const renderTimeoutMs = (durationMs: number) => Math.min(2 * 3600_000, 120_000 + 6 * durationMs);
 
-/** Backoff between polls: 1 s, 2 s, 4 s … capped at 15 s. */
-export const pollDelayMs = (n: number) => Math.min(15_000, 1000 * 2 ** Math.min(n - 1, 4));
+/**
+ * Backoff between polls: 1 s, 2 s, 4 s … capped at 15 s, or at timeout/200 for long renders, so
+ * an instance stays within a few hundred steps (Workflows limit steps per instance).
+ */
+export const pollDelayMs = (n: number, timeoutMs: number) =>
+  Math.min(Math.max(15_000, Math.ceil(timeoutMs / 200)), 1000 * 2 ** Math.min(n - 1, 6));
 
 const qualityPreset = { low: 'superfast', medium: 'veryfast', high: undefined } as const;
 

@@ -116,7 +116,7 @@ export class RenderWorkflow extends WorkflowEntrypoint<Env, RenderParams> {
       let lostStreak = 0;
       while (lostStreak < LOST_POLLS_LIMIT) {
         polls++;
-        const delay = pollDelayMs(polls);
+        const delay = pollDelayMs(polls, timeoutMs);
         if (waitedMs + delay > timeoutMs) {
           await step.do('cancel engine job', QUICK, async () => {
             await cancelEngineJob(this.env.ENGINE_URL, jobId).catch(() => undefined);

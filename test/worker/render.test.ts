@@ -209,6 +209,46 @@ describe('render workflow', () => {
   });
 });
 
+describe('render webhook', () => {
+  it('gives up on an unreachable webhook after its retries without changing the render', async () => {
+    const u = await userWithClip();
+    const rid = 'render_hook_down';
+    await fakeEngineOutput(u.user_id, rid);
+    await using wf = await introspect(u.user_id, rid);
+    await wf.modify(async (m) => {
+      await m.disableSleeps();
+      await m.disableRetryDelays();
+      await m.mockStepResult({ name: 'start engine job' }, 'job_1');
+      await m.mockStepResult({ name: 'poll engine 1' }, doneJob(10_000));
+    });
+    const res = await postRender(u.token, {
+      id: rid,
+      sessionId: u.session_id,
+      draft: draftOf(u.mediaId),
+      webhook_url: 'http://127.0.0.1:9/hook',
+    });
+    expect((await json(res)).code).toBe(0);
+    await wf.waitForStatus('complete');
+    expect(await wf.getOutput()).toEqual({ status: 'done' });
+    expect((await poll(u.token, rid)).data.status).toBe('done');
+    expect(await expectBalanced(u.user_id)).toMatchObject({ spent: 1, frozen: 0 });
+  });
+
+  it('refuses a webhook_url that is not http(s)', async () => {
+    const u = await userWithClip();
+    const body = await json(
+      await postRender(u.token, {
+        id: 'r_hook',
+        sessionId: u.session_id,
+        draft: draftOf(u.mediaId),
+        webhook_url: 'ftp://x/y',
+      }),
+    );
+    expect(body.code).toBe(400);
+    expect(body.message).toMatch(/webhook_url/);
+  });
+});
+
 describe('DELETE /api/render/proxy/lambda/:render_id', () => {
   it('cancels an unfinished render and returns its credits; a finished one stays done', async () => {
     const u = await userWithClip();
