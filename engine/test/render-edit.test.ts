@@ -91,7 +91,7 @@ describe('render: captions', () => {
           id: 'c',
           tt: 7 as const,
           m: { kind: 'caption' },
-          sg: [{ id: 'c1', text: 'Hello caption world', s: 1000, d: 1000, m: { words } }],
+          sg: [{ id: 'c1', text: 'Hello caption world', s: 1000, d: 1000, m: { pos: 'bottom' as const, words } }],
         },
       ],
     };
@@ -135,7 +135,7 @@ describe('render: CJK text', () => {
           id: 'c',
           tt: 7 as const,
           m: { kind: 'caption' },
-          sg: [{ id: 'c1', text: '嗯 大家好，欢迎观看', s: 1000, d: 1000 }],
+          sg: [{ id: 'c1', text: '嗯 大家好，欢迎观看', s: 1000, d: 1000, m: { pos: 'bottom' as const } }],
         },
       ],
     };

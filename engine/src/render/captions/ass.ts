@@ -1,13 +1,14 @@
 /**
  * Advanced SubStation (libass) captions: white text with a dark outline and a soft box shadow,
- * bottom-centred by default, and the word being spoken highlighted in yellow.
+ * bottom-centred by default, and the word being spoken highlighted (yellow unless the track says otherwise).
  */
 import type { TextSegment } from '../../../../src/draft/schema.ts';
 import { type CaptionEvent, type CaptionToken, hasCjk } from './caption-events.ts';
 
 export const LATIN_FAMILY = 'DejaVu Sans';
 export const CJK_FAMILY = 'Noto Sans CJK SC';
-const HIGHLIGHT = '&H0000FFFF&'; // yellow (ASS colours are &HAABBGGRR)
+/** Yellow, the default colour of the word being spoken. */
+export const DEFAULT_HIGHLIGHT = '#ffff00';
 
 export interface AssLayout {
   w: number;
@@ -22,10 +23,11 @@ export function captionLayout(w: number, h: number, size?: number): AssLayout & 
   return { w, h, fontSize, maxChars: Math.max(8, Math.min(42, fits)) };
 }
 
+/** #rrggbb → ASS &HBBGGRR& (ASS colours are blue-green-red). */
 function assColor(hex: string | undefined): string {
-  if (!hex) return '&H00FFFFFF';
+  if (!hex || !/^#[0-9a-fA-F]{6}$/.test(hex)) return '&HFFFFFF&';
   const [r, g, b] = [1, 3, 5].map((i) => hex.slice(i, i + 2));
-  return `&H00${b}${g}${r}`.toUpperCase();
+  return `&H${b}${g}${r}&`.toUpperCase();
 }
 
 function stamp(ms: number): string {
@@ -42,13 +44,13 @@ const escapeAss = (t: string) =>
     .replace(/[{}]/g, (c) => `\\${c}`)
     .replace(/\n/g, ' ');
 
-function render(lines: CaptionToken[][], current: CaptionToken | null): string {
+function render(lines: CaptionToken[][], current: CaptionToken | null, colors: { base: string; hi: string }): string {
   return lines
     .map((line) =>
       line
         .map((t, i) => {
           const text = escapeAss(t.text);
-          const word = t === current ? `{\\c${HIGHLIGHT}}${text}{\\r}` : text;
+          const word = t === current ? `{\\c${colors.hi}}${text}{\\c${colors.base}}` : text;
           return (i > 0 && t.space ? ' ' : '') + word;
         })
         .join(''),
@@ -56,8 +58,15 @@ function render(lines: CaptionToken[][], current: CaptionToken | null): string {
     .join('\\N');
 }
 
-/** `pos`: captions sit at the bottom unless the segment asks for the top. */
-export function buildAss(segments: { seg: TextSegment; events: CaptionEvent[] }[], layout: AssLayout): string {
+/**
+ * `pos`: bottom (default), center or top. `highlight`: colour of the word being spoken
+ * (#rrggbb), or null for none; it needs the segment's `m.words`.
+ */
+export function buildAss(
+  segments: { seg: TextSegment; events: CaptionEvent[] }[],
+  layout: AssLayout,
+  highlight: string | null = DEFAULT_HIGHLIGHT,
+): string {
   const anyCjk = segments.some(({ seg }) => hasCjk(seg.text) || seg.m.words?.some((w) => hasCjk(w.w)));
   const family = anyCjk ? CJK_FAMILY : LATIN_FAMILY;
   const marginV = Math.round(layout.h * 0.08);
@@ -79,25 +88,26 @@ export function buildAss(segments: { seg: TextSegment; events: CaptionEvent[] }[
   ];
   const lines: string[] = [];
   for (const { seg, events } of segments) {
+    const colors = { base: assColor(seg.m.color), hi: assColor(highlight ?? undefined) };
     const tags = [
-      seg.m.pos === 'top' ? '\\an8' : '',
-      seg.m.color ? `\\c${assColor(seg.m.color)}&` : '',
+      seg.m.pos === 'top' ? '\\an8' : seg.m.pos === 'center' ? '\\an5' : '',
+      seg.m.color ? `\\c${colors.base}` : '',
       seg.m.size ? `\\fs${Math.round(seg.m.size)}` : '',
     ].join('');
     const prefix = tags ? `{${tags}}` : '';
     for (const ev of events) {
       const tokens = ev.lines.flat();
       const timed = tokens.every((t) => t.s !== undefined);
-      if (!timed) {
-        lines.push(dialogue(ev.s, ev.e, prefix + render(ev.lines, null)));
+      if (!timed || highlight === null) {
+        lines.push(dialogue(ev.s, ev.e, prefix + render(ev.lines, null, colors)));
         continue;
       }
       // One event per word: the same text, with the word being spoken highlighted.
-      if (tokens[0].s! > ev.s) lines.push(dialogue(ev.s, tokens[0].s!, prefix + render(ev.lines, null)));
+      if (tokens[0].s! > ev.s) lines.push(dialogue(ev.s, tokens[0].s!, prefix + render(ev.lines, null, colors)));
       tokens.forEach((t, i) => {
         const s = Math.max(ev.s, t.s!);
         const e = Math.min(ev.e, i + 1 < tokens.length ? tokens[i + 1].s! : ev.e);
-        if (e > s) lines.push(dialogue(s, e, prefix + render(ev.lines, t)));
+        if (e > s) lines.push(dialogue(s, e, prefix + render(ev.lines, t, colors)));
       });
     }
   }

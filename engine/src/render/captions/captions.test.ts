@@ -47,6 +47,7 @@ describe('caption events', () => {
 
   it('writes ASS with one event per spoken word and the CJK font when needed', () => {
     const s = seg('hi there', 0, 1000, {
+      pos: 'bottom',
       words: [
         { w: 'hi', s: 0, e: 400 },
         { w: 'there', s: 400, e: 1000 },
@@ -54,8 +55,21 @@ describe('caption events', () => {
     });
     const ass = buildAss([{ seg: s, events: captionEvents(s) }], { w: 1920, h: 1080, fontSize: 59 });
     expect(ass).toContain('Style: Caption,DejaVu Sans,59,');
-    expect(ass).toContain('Dialogue: 0,0:00:00.00,0:00:00.40,Caption,,0,0,0,,{\\c&H0000FFFF&}hi{\\r} there');
-    expect(ass).toContain('Dialogue: 0,0:00:00.40,0:00:01.00,Caption,,0,0,0,,hi {\\c&H0000FFFF&}there{\\r}');
+    expect(ass).toContain('Dialogue: 0,0:00:00.00,0:00:00.40,Caption,,0,0,0,,{\\c&H00FFFF&}hi{\\c&HFFFFFF&} there');
+    expect(ass).toContain('Dialogue: 0,0:00:00.40,0:00:01.00,Caption,,0,0,0,,hi {\\c&H00FFFF&}there{\\c&HFFFFFF&}');
+    // A coloured caption keeps its colour after the highlighted word; a track may turn highlighting off.
+    const red = seg('hi there', 0, 1000, {
+      color: '#ff0000',
+      pos: 'top',
+      words: [
+        { w: 'hi', s: 0, e: 400 },
+        { w: 'there', s: 400, e: 1000 },
+      ],
+    });
+    const redAss = buildAss([{ seg: red, events: captionEvents(red) }], { w: 1920, h: 1080, fontSize: 59 }, '#ffd400');
+    expect(redAss).toContain(',,{\\an8\\c&H0000FF&}{\\c&H00D4FF&}hi{\\c&H0000FF&} there');
+    const plain = buildAss([{ seg: red, events: captionEvents(red) }], { w: 1920, h: 1080, fontSize: 59 }, null);
+    expect(plain.match(/^Dialogue:/gm)).toHaveLength(1);
     const zh = seg('你好 {世界}', 0, 1000);
     expect(buildAss([{ seg: zh, events: captionEvents(zh) }], { w: 1080, h: 1920, fontSize: 59 })).toMatch(
       /Noto Sans CJK SC[\s\S]*\\\{世界\\\}/,

@@ -1,6 +1,6 @@
 /** Caption tracks: burned in with libass from a generated .ass file, fonts from an explicit directory. */
 import type { TextTrack } from '../../../../src/draft/schema.ts';
-import { buildAss, captionLayout } from '../captions/ass.ts';
+import { buildAss, captionLayout, DEFAULT_HIGHLIGHT } from '../captions/ass.ts';
 import { type CaptionEvent, captionEvents } from '../captions/caption-events.ts';
 import type { GraphBuilder } from '../graph-builder.ts';
 import { quote } from '../graph-builder.ts';
@@ -30,8 +30,15 @@ export function captionTrack(
   const events = segments.flatMap((s) => s.events);
   if (events.length === 0) return { video: base, events };
   const assPath = `${tmpDir}/captions-${files.length}.ass`;
-  files.push({ path: assPath, content: buildAss(segments, captionLayout(frame.w, frame.h)) });
+  files.push({ path: assPath, content: buildAss(segments, captionLayout(frame.w, frame.h), highlightOf(track)) });
   // fontsdir: libass loads exactly the packaged fonts we link there, the same on every machine.
   const video = g.chain([base], [`ass=filename=${quote(assPath)}:fontsdir=${quote(fontsDir)}`], 'cap');
   return { video, events };
+}
+
+/** Track `m.highlight`: a #rrggbb colour, or false for none; absent means the default yellow. */
+function highlightOf(track: TextTrack): string | null {
+  const h = (track.m as { highlight?: unknown }).highlight;
+  if (h === false || h === 'none') return null;
+  return typeof h === 'string' && /^#[0-9a-fA-F]{6}$/.test(h) ? h : DEFAULT_HIGHLIGHT;
 }
