@@ -92,6 +92,8 @@ export class RenderWorkflow extends WorkflowEntrypoint<Env, RenderParams> {
         console.warn(JSON.stringify({ level: 'warn', renderId, webhook: 'gave up', error: String(err) }));
       }
     }
+    // The row has the last word: a render cancelled while its output was being recorded stays failed.
+    if (r?.status === 'failed') return { status: 'failed', error: r.error ?? failure };
     return failure ? { status: 'failed', error: failure } : { status: 'done' };
   }
 
