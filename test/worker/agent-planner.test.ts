@@ -136,6 +136,31 @@ const ROWS: Row[] = [
   ['remove the filler words like "basically"', [['remove_fillers', { extra_words: ['basically'] }]]],
   ['去掉口头禅和嗯啊', [['remove_fillers']]],
   ['reorder: 2, 1', [['reorder', { order: [2, 1] }]]],
+  // Cuts in one request refer to the timeline as it is now; the later one shifts by what went before.
+  [
+    'delete the first 2 seconds and the last 3 seconds',
+    [
+      ['cut_range', { start_ms: 0, end_ms: 2000 }],
+      ['cut_range', { start_ms: 23_000, end_ms: 26_000 }],
+    ],
+  ],
+  ['can you cut out the ums', [['remove_fillers']]],
+  ['把静音的部分去掉', [['trim_pauses']]],
+  ['第二个视频不要了', [['cut_range', { start_ms: 20_000, end_ms: 28_000 }]]],
+  ['remove the first clip', [['cut_range', { start_ms: 0, end_ms: 20_000 }]]],
+  ['speed up by 25%', [['set_speed', { factor: 1.25 }]]],
+  [
+    'add "Follow for more" text at the bottom in the last 3 seconds',
+    [['add_text', { text: 'Follow for more', start_ms: 25_000, duration_ms: 3000, pos: 'bottom' }]],
+  ],
+  [
+    'trim the pauses longer than 800ms and keep 200ms of padding',
+    [['trim_pauses', { min_silence_ms: 800, margin_before_ms: 200, margin_after_ms: 200 }]],
+  ],
+  [
+    'trim the pauses, add captions, add lo-fi music at 35%, make it 9:16',
+    [['trim_pauses'], ['add_captions'], ['add_music', { volume: 0.35 }], ['set_aspect', { aspect: '9:16' }]],
+  ],
   ['reverse the order of the clips', [['reorder', { order: [2, 1] }]]],
   ['remove the background music', [['remove_track', { target: 'music' }]], { draft: WITH_MUSIC }],
   ['fade the music out over 3 seconds', [['add_music', { media_id: 'm4', fade_out_ms: 3000 }]], { draft: WITH_MUSIC }],

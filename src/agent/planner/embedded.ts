@@ -47,7 +47,7 @@ const YIELDS_TO: Record<string, string[]> = {
 };
 
 const SPLIT_RE =
-  /[,，](?!\s*\d)|(?<!\d\s*)[,，]|[;；。！!？?\n]|、|\bthen\b|\balso\b|然后|接着|并且|同时|以及|之后再|再把|再(?=[加把给将做配添])|(?<!\d\s*(?:s|sec|seconds?)?)\s+and\s+(?!\d|(?:the\s+)?(?:first|second|third|fourth|fifth|last|1st|2nd|3rd)\b)/;
+  /[,，](?!\s*\d)|(?<!\d\s*)[,，]|[;；。！!？?\n]|、|\bthen\b|\balso\b|然后|接着|并且|同时|以及|之后再|再把|再(?=[加把给将做配添])|\s+and\s+(?!\d|(?:the\s+)?(?:first|second|third|fourth|fifth|last|1st|2nd|3rd)\s+(?:clips?|videos?|files?|ones?|songs?|photos?|images?)\b)/;
 
 const LEADING_FILLER =
   /^(?:and|then|also|please|pls|can you|could you|i want to|i'd like to|let's|和|再|请|帮我|麻烦|把它|然后)\s+/i;
@@ -69,6 +69,22 @@ export function splitClauses(text: string): string[] {
       return cur.replace(/\u{E000}(\d+)\u{E001}/gu, (_m, i: string) => quoted[Number(i)]!);
     })
     .filter((c) => c.length > 0);
+}
+
+/**
+ * Ranges in one request all refer to the timeline as the user sees it now; cuts run one after
+ * another, so each later cut moves left by what earlier cuts removed before it.
+ */
+function shiftLaterCuts(calls: PlanCall[]): void {
+  const removed: { s: number; e: number }[] = [];
+  const before = (t: number) => removed.reduce((sum, r) => sum + Math.max(0, Math.min(t, r.e) - r.s), 0);
+  for (const c of calls) {
+    if (c.name !== 'cut_range') continue;
+    const s = Number(c.args.start_ms);
+    const e = Number(c.args.end_ms);
+    c.args = { ...c.args, start_ms: s - before(s), end_ms: e - before(e) };
+    removed.push({ s, e });
+  }
 }
 
 const sameCall = (a: PlanCall, b: PlanCall) => a.name === b.name && JSON.stringify(a.args) === JSON.stringify(b.args);
@@ -109,6 +125,7 @@ export function planEmbedded(input: PlanInput): Plan {
     for (const c of clauseCalls) if (c.name === 'undo' || !calls.some((p) => sameCall(p, c))) calls.push(c);
   }
   if (calls.length === 0 && notes.length === 0) return { calls: [], clarify: clarifyNothing(zh) };
+  shiftLaterCuts(calls);
   // Export runs last, on the edited timeline, whatever order it was asked in.
   const ordered = [
     ...calls.filter((c) => c.name !== 'render'),

@@ -51,6 +51,9 @@ export function makeClause(raw: string, normalize: (s: string) => string): Claus
   return { bare: normalize(bare), quotes, full: normalize(raw), raw: raw.trim() };
 }
 
+/** Chinese for "cut the silent parts" (静音 alone means mute). */
+export const ZH_CUT_SILENCE = /(剪|删|去|移除|减少|裁).{0,4}静音|静音的?(部分|片段|段|地方)/;
+
 export const MUSIC_WORDS = /\b(music|bgm|songs?|soundtrack|background track|tune)\b|背景音乐|配乐|音乐|歌曲|歌/;
 export const REMOVE_WORDS =
   /\b(remove|delete|drop|turn off|get rid of|without|no more|take (?:off|out|away))\b|去掉|删除|删掉|不要|关闭|取消|移除|拿掉/;

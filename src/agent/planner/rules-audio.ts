@@ -3,7 +3,7 @@ import type { MediaInfo } from '../../draft/ops/types.ts';
 import { musicTrack } from '../../draft/ops/util.ts';
 import { findOrdinals, mediaByName, pick } from './media-ref.ts';
 import { findPercent } from './numbers.ts';
-import { audioMedia, call, MUSIC_WORDS, REMOVE_WORDS, type Rule, type RuleCtx, t } from './rule-kit.ts';
+import { audioMedia, call, MUSIC_WORDS, REMOVE_WORDS, type Rule, type RuleCtx, t, ZH_CUT_SILENCE } from './rule-kit.ts';
 import { firstTimeMs } from './times.ts';
 
 const MUTE_WORDS =
@@ -105,7 +105,7 @@ export const muteRule: Rule = {
   match: (ctx) => {
     const text = ctx.clause.bare;
     if (!MUTE_WORDS.test(text)) return null;
-    if (/(剪|删|去|移除|减少|裁).{0,4}静音|静音(部分|片段|段)/.test(text)) return null; // "cut the silences"
+    if (ZH_CUT_SILENCE.test(text)) return null; // "cut the silences"
     return { calls: [call('mute', { target: target(ctx), muted: !UNMUTE_WORDS.test(text) })] };
   },
 };

@@ -17,6 +17,17 @@ function timing(ctx: RuleCtx, args: Record<string, unknown>, durationDefault: nu
   const text = ctx.clause.bare;
   const duration = timeAfter(text, /\bfor\b|持续|显示|停留|时长/);
   if (duration !== null) args.duration_ms = duration;
+  const edge = /\b(last|final|first|opening)\s*(?:the\s*)?|最后|前/.exec(text);
+  const edgeTime = edge ? findTimes(text.slice(edge.index + edge[0].length))[0] : undefined;
+  if (edge && edgeTime && edgeTime.index <= 4) {
+    // "in the last 3 seconds" / "前3秒": the overlay covers exactly that stretch.
+    const fromEnd = /last|final|最后/.test(edge[0]);
+    args.duration_ms = duration ?? edgeTime.ms;
+    args.start_ms = fromEnd ? Math.max(0, ctx.draft.d - edgeTime.ms) : 0;
+    const pos = findPos(text);
+    if (pos) args.pos = pos;
+    return;
+  }
   const start = timeAfter(text, /\bat\b|\bfrom\b|\bstarting\b|在|从/);
   if (start !== null && start !== duration) args.start_ms = start;
   else if (/\b(at|in) the end\b|结尾|最后|末尾/.test(text)) {

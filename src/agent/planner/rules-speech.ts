@@ -1,16 +1,24 @@
 /** Rules for speech-driven edits: pauses, filler words, captions. */
 
-import { call, REMOVE_WORDS, type Rule } from './rule-kit.ts';
-import { timeAfter } from './times.ts';
+import { call, REMOVE_WORDS, type Rule, ZH_CUT_SILENCE } from './rule-kit.ts';
+import { findTimes, timeAfter } from './times.ts';
 
 export const pausesRule: Rule = {
   name: 'trim_pauses',
-  match: ({ clause }) => {
-    const text = clause.bare;
+  match: (ctx) => {
+    const text = ctx.clause.bare;
     const en =
       /\b(pauses?|silences?|silent (?:parts?|bits?|gaps?)|dead air|gaps?|awkward breaks?)\b/.test(text) &&
       !/\bsilence (?:the|my|all)\b/.test(text);
-    const zh = /停顿|空白|沉默|气口|卡顿|(剪|删|去|移除|减少|裁).{0,4}静音|静音(部分|片段|段)/.test(text);
+    const zh = /停顿|空白|沉默|气口|卡顿/.test(text) || ZH_CUT_SILENCE.test(text);
+    const padding = /\b(padding|margins?|breathing room)\b|留白|余量|留出/.test(text);
+    const previous = ctx.planned.at(-1);
+    if (!en && !zh && padding && previous?.name === 'trim_pauses') {
+      // "…and keep 200ms of padding" refines the trim asked for just before.
+      const margin = findTimes(text)[0]?.ms;
+      if (margin !== undefined) previous.args.margin_before_ms = previous.args.margin_after_ms = Math.min(margin, 2000);
+      return { calls: [] };
+    }
     if (!en && !zh) return null;
     const args: Record<string, unknown> = {};
     const min = timeAfter(text, /longer than|over|more than|at least|above|超过|大于|长于|多于/);
@@ -28,7 +36,7 @@ export const fillersRule: Rule = {
   match: ({ clause }) => {
     const text = clause.bare;
     const mentions =
-      /\bfillers?\b|\bfiller words?\b|\b(u+m+|u+h+|erm|er|a+h+|hmm+)\b|口头禅|语气词|嗯|呃|(?<!余)额/.test(text);
+      /\bfillers?\b|\bfiller words?\b|\b(u+m+s?|u+h+s?|erms?|er|a+h+|hmm+)\b|口头禅|语气词|嗯|呃|(?<!余)额/.test(text);
     const wordCue = /\b(?:the |every |each |all )?words?\b|这个词|口头语/.test(text) && clause.quotes.length > 0;
     if (!mentions && !wordCue) return null;
     return { calls: [call('remove_fillers', wordCue ? { extra_words: clause.quotes } : {})] };

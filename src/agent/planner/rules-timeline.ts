@@ -52,7 +52,10 @@ export const speedRule: Rule = {
         text,
       );
     const speedWord = /\bspeed\b|速度|倍速|播放速度/.test(text);
+    const by = /\bby\s*(\d+(?:\.\d+)?)\s*%/.exec(text);
     if (x) factor = Number(x[1] ?? x[2] ?? x[3]);
+    else if (by && /\b(up|faster|quicker)\b|加速|加快/.test(text)) factor = 1 + Number(by[1]) / 100;
+    else if (by && /\b(down|slower)\b|减速|放慢/.test(text)) factor = 1 - Number(by[1]) / 100;
     else if (speedWord && findPercent(text) !== null) factor = findPercent(text);
     else if (/\b(double speed|twice as fast)\b/.test(text)) factor = 2;
     else if (/\bhalf speed\b|半速/.test(text)) factor = 0.5;
@@ -87,8 +90,25 @@ export const rangeRule: Rule = {
   match: (ctx) => {
     const text = stripRatios(ctx.clause.bare);
     const keep = KEEP_WORDS.test(text);
-    const cut = CUT_WORDS.test(text);
+    // "delete the first 2 seconds and the last 3": the verb carries over to the next clause.
+    const cut = CUT_WORDS.test(text) || (!keep && ctx.planned.at(-1)?.name === 'cut_range');
     if (!keep && !cut) return null;
+    if (/\b(padding|margins?)\b|留白|余量/.test(text)) return null;
+    const clips = [...(mainVideoTrack(ctx.draft)?.sg ?? [])].sort((a, b) => a.s - b.s);
+    const clipWord = /\b(clips?|videos?|shots?|segments?|photos?|images?)\b|视频|片段|素材|图片|照片/.test(text);
+    const ords = clipWord && !findTimes(text).length ? findOrdinals(text) : [];
+    if (cut && ords.length) {
+      const picked = ords.map((n) => (n === -1 ? clips.at(-1) : clips[n - 1]));
+      if (picked.some((c) => !c))
+        return {
+          clarify: t(
+            ctx,
+            `The timeline has ${clips.length} clip(s); which one do you mean?`,
+            `时间线上只有 ${clips.length} 个片段，你指的是哪一个？`,
+          ),
+        };
+      return { calls: picked.map((c) => call('cut_range', { start_ms: c!.s, end_ms: c!.s + c!.d })) };
+    }
     const range = findRange(text, ctx.draft.d);
     if (keep && !range) {
       const times = findTimes(text);
