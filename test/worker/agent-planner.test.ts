@@ -3,6 +3,7 @@ import { planEmbedded, splitClauses } from '../../src/agent/planner/embedded.ts'
 import { normalizeText, parseChineseNumber } from '../../src/agent/planner/numbers.ts';
 import { findRange } from '../../src/agent/planner/times.ts';
 import { addMusic } from '../../src/draft/ops/add-music.ts';
+import { setTitle } from '../../src/draft/ops/add-text.ts';
 import type { MediaInfo } from '../../src/draft/ops/types.ts';
 import { type Draft, DraftSchema } from '../../src/draft/schema.ts';
 
@@ -32,6 +33,12 @@ const DRAFT: Draft = DraftSchema.parse({
   ],
 });
 const WITH_MUSIC = addMusic.apply(DRAFT, addMusic.args.parse({ media_id: 'm4' }), {
+  media: MEDIA,
+  analysis: {},
+  language: 'en',
+});
+
+const WITH_TITLE = setTitle.apply(DRAFT, setTitle.args.parse({ text: 'Tokyo', size: 100 }), {
   media: MEDIA,
   analysis: {},
   language: 'en',
@@ -136,6 +143,20 @@ const ROWS: Row[] = [
   ['remove the filler words like "basically"', [['remove_fillers', { extra_words: ['basically'] }]]],
   ['去掉口头禅和嗯啊', [['remove_fillers']]],
   ['reorder: 2, 1', [['reorder', { order: [2, 1] }]]],
+  [
+    '去掉前面5秒和最后2秒',
+    [
+      ['cut_range', { start_ms: 0, end_ms: 5000 }],
+      ['cut_range', { start_ms: 21_000, end_ms: 23_000 }],
+    ],
+  ],
+  ['把背景音乐换成lofi-beat.wav，音量百分之二十', [['add_music', { media_id: 'm5', volume: 0.2 }]]],
+  ['降低背景噪音并标准化音量', [['denoise'], ['normalize_loudness']]],
+  ['use clip1.mp4 and beach.mp4', [['append_clips', { media_ids: ['m1', 'm3'] }]]],
+  ['put clip2.mov first', [['reorder', { order: [2] }]]],
+  ['cut from 0:10 to 0:12.5', [['cut_range', { start_ms: 10_000, end_ms: 12_500 }]]],
+  ['make the title bigger', [['set_title', { text: 'Tokyo', size: 130 }]], { draft: WITH_TITLE }],
+  ['move the title to the bottom', [['set_title', { text: 'Tokyo', pos: 'bottom' }]], { draft: WITH_TITLE }],
   // Cuts in one request refer to the timeline as it is now; the later one shifts by what went before.
   [
     'delete the first 2 seconds and the last 3 seconds',

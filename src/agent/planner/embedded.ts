@@ -47,7 +47,7 @@ const YIELDS_TO: Record<string, string[]> = {
 };
 
 const SPLIT_RE =
-  /[,，](?!\s*\d)|(?<!\d\s*)[,，]|[;；。！!？?\n]|、|\bthen\b|\balso\b|然后|接着|并且|同时|以及|之后再|再把|再(?=[加把给将做配添])|\s+and\s+(?!\d|(?:the\s+)?(?:first|second|third|fourth|fifth|last|1st|2nd|3rd)\s+(?:clips?|videos?|files?|ones?|songs?|photos?|images?)\b)/;
+  /[,，](?!\s*\d)|(?<!\d\s*)[,，]|[;；。！!？?\n]|、|\bthen\b|\balso\b|然后|接着|并且|并(?=[^且])|和(?=最后|前|后|从)|同时|以及|之后再|再把|再(?=[加把给将做配添])|\s+and\s+(?!\d|(?:the\s+)?(?:first|second|third|fourth|fifth|last|1st|2nd|3rd)\s+(?:clips?|videos?|files?|ones?|songs?|photos?|images?)\b)/;
 
 const LEADING_FILLER =
   /^(?:and|then|also|please|pls|can you|could you|i want to|i'd like to|let's|和|再|请|帮我|麻烦|把它|然后)\s+/i;

@@ -117,6 +117,20 @@ export const volumeRule: Rule = {
     if (MUSIC_WORDS.test(text) || MUTE_WORDS.test(text) || LOUDNESS_WORDS.test(text)) return null;
     if (!/\b(volume|loud(?:er)?|quiet(?:er)?|softer)\b|音量|声音|大声|小声|原声/.test(text)) return null;
     const tgt = target(ctx);
+    const previous = ctx.planned.at(-1);
+    const explicit = /\b(video|original|clips?|voice|everything|all)\b|原声|视频|人声|全部|所有/.test(text);
+    if (
+      !explicit &&
+      previous &&
+      (previous.name === 'add_music' || (previous.name === 'set_volume' && previous.args.target === 'music'))
+    ) {
+      // "换成 x.mp3，音量20%": the level belongs to the music just named.
+      const vol = level(text, Number(previous.args.volume ?? 0.3), 1);
+      if (vol !== null) {
+        previous.args.volume = vol;
+        return { calls: [] };
+      }
+    }
     const current = ctx.draft.t.find((tr) => (tgt === 'video' ? tr.tt === 0 : tr.id === tgt))?.m.volume ?? 1;
     const vol = level(text, current, 4);
     if (vol === null)

@@ -47,6 +47,23 @@ export const titleRule: Rule = {
     if (!/\b(title|headline|heading)\b|标题|片名/.test(text)) return null;
     if (REMOVE_WORDS.test(text) && ctx.clause.quotes.length === 0)
       return { calls: [call('remove_track', { target: 'title' })] };
+    const existing = ctx.draft.t.find((tr) => tr.tt === 7 && tr.m.kind === 'title')?.sg[0];
+    const restyle =
+      /\b(bigger|larger|smaller|move|up|down)\b|大一点|小一点|放大|缩小|移到|放到|放在/.test(text) || findPos(text);
+    if (existing && 'text' in existing && restyle && ctx.clause.quotes.length === 0) {
+      // "make the title bigger", "move the title to the top": same words, new look.
+      const size = Number(existing.m.size ?? Math.round(Math.max(ctx.draft.w, ctx.draft.h) * 0.05));
+      const args: Record<string, unknown> = {
+        text: existing.text,
+        start_ms: existing.s,
+        duration_ms: existing.d,
+        pos: existing.m.pos,
+      };
+      if (/\b(bigger|larger)\b|大一点|放大/.test(text)) args.size = Math.min(400, Math.round(size * 1.3));
+      if (/\bsmaller\b|小一点|缩小/.test(text)) args.size = Math.round(size * 0.75);
+      timing(ctx, args, existing.d);
+      return { calls: [call('set_title', args)] };
+    }
     const words = overlayText(
       ctx,
       /(?:title|headline|heading)\s*(?:to|as|:|is|saying|that says|reading|called|=)\s*(.+)$|(?:标题|片名)\s*(?:是|为|:|：|叫|改成|改为|设为|写)\s*(.+)$/i,

@@ -134,9 +134,22 @@ export const appendRule: Rule = {
   name: 'append',
   match: (ctx) => {
     const text = ctx.clause.bare;
-    if (!APPEND_WORDS.test(text)) return null;
     const visual = visualMedia(ctx.media);
     const named = mediaByName(ctx.clause.full, ctx.media).filter((m) => m.kind !== 'audio');
+    const previous = ctx.planned.at(-1);
+    if (!APPEND_WORDS.test(text)) {
+      // "use a.mp4 and b.mp4": the second file joins the append just planned.
+      if (named.length && previous?.name === 'append_clips') {
+        previous.args.media_ids = [...(previous.args.media_ids as string[]), ...named.map((m) => m.media_id)];
+        return { calls: [] };
+      }
+      return null;
+    }
+    if (!named.length) {
+      const images = visual.filter((m) => m.kind === 'image');
+      if (/\b(the )?(photo|image|picture)\b|图片|照片/.test(text) && images.length === 1 && !findOrdinals(text).length)
+        named.push(images[0]!);
+    }
     const ordinals = /\b(clips?|videos?|photos?|images?|pictures?|shots?|files?)\b|视频|片段|素材|图片|照片/.test(text)
       ? findOrdinals(text)
       : [];
@@ -183,7 +196,11 @@ export const reorderRule: Rule = {
       return null;
     const list = /(?:order|顺序)\D{0,12}?((?:\d+\s*(?:,|，|、|\s|then|and|然后)\s*)+\d+)/.exec(text);
     if (list) return { calls: [call('reorder', { order: list[1]!.match(/\d+/g)!.map(Number) })] };
-    const ords = findOrdinals(text).map((n) => (n === -1 ? count : n));
+    const clips = [...(mainVideoTrack(ctx.draft)?.sg ?? [])].sort((a, b) => a.s - b.s);
+    const byName = mediaByName(ctx.clause.full, ctx.media)
+      .map((m) => clips.findIndex((c) => c.src === m.media_id) + 1)
+      .filter((n) => n > 0);
+    const ords = [...byName, ...findOrdinals(text).map((n) => (n === -1 ? count : n))];
     if (ords.length === 0) return null;
     if (/\b(swap|switch)\b|调换|交换|互换/.test(text) && ords.length >= 2) {
       const order = Array.from({ length: count }, (_, i) => i + 1);

@@ -50,7 +50,7 @@ export interface Range {
 }
 
 const UNIT = '(?:\\s*(?:ms|milliseconds?|s\\b|secs?|seconds?|秒钟?|毫秒))?';
-const POINT = `(?:(\\d+):(\\d{1,2})|第?(\\d+(?:\\.\\d+)?)${UNIT.replace('(?:', '(')})`;
+const POINT = `(?:(\\d+):(\\d{1,2}(?:\\.\\d+)?)|第?(\\d+(?:\\.\\d+)?)${UNIT.replace('(?:', '(')})`;
 const RANGE_RE = new RegExp(
   `(?:from|between|从)?\\s*${POINT}\\s*(?:-|–|~|to|until|till|through|and|到|至)\\s*${POINT}`,
 );
@@ -78,6 +78,13 @@ export function findRange(text: string, durationMs: number): Range | null {
     const s = pointMs(mm1, ss1, n1, u1, u2);
     const e = pointMs(mm2, ss2, n2, u2, u1);
     if (e > s) return { s, e };
+  }
+  const two = findTimes(text);
+  if (
+    two.length === 2 &&
+    /^\s*(?:-|–|~|to|until|till|through|and|到|至)\s*$/.test(text.slice(two[0]!.end, two[1]!.index))
+  ) {
+    if (two[1]!.ms > two[0]!.ms) return { s: two[0]!.ms, e: two[1]!.ms };
   }
   const first = /(?:first|opening|beginning|start(?:ing)?|前|开头(?:的)?)\s*(?:the\s*)?/.exec(text);
   const last = /(?:last|final|ending|end|最后|后|结尾(?:的)?)\s*(?:the\s*)?/.exec(text);
