@@ -1,0 +1,57 @@
+import { env } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import { analyseMedia, analysisKey } from '../../src/agent/analysis.ts';
+import { TurnError } from '../../src/agent/errors.ts';
+
+const media = (hash: string | null) => ({
+  media_id: 'med_x1',
+  name: 'talk.mp4',
+  r2_key: 'u/x/talk.mp4',
+  content_hash: hash,
+});
+const result = (hash: string) => ({
+  content_hash: hash,
+  duration_ms: 5000,
+  pauses: [{ s: 1000, e: 2000 }],
+  speech: [{ s: 0, e: 1000 }],
+  words: [{ w: 'hi', s: 100, e: 400, conf: 0.9, filler: false }],
+  language: 'en',
+  asr_provider: 'fixture',
+  cached: false,
+});
+
+describe('analysis on demand', () => {
+  it('reads the R2 cache first, so a second request never calls the engine', async () => {
+    await env.MEDIA.put('analysis/hash_cached_01.json', JSON.stringify(result('hash_cached_01')));
+    const out = await analyseMedia({ ...env, ENGINE_URL: '' }, 'http://127.0.0.1:8787', media('hash_cached_01'), 'en');
+    expect(out.cached).toBe(true);
+    expect(out.result.words[0]!.w).toBe('hi');
+  });
+
+  it('keys the cache by content hash, or by media id when there is none', () => {
+    expect(analysisKey(media('abcdef0123'))).toBe('analysis/abcdef0123.json');
+    expect(analysisKey(media(null))).toBe('analysis/media-med_x1.json');
+  });
+
+  it('without an engine it says so instead of guessing', async () => {
+    const err = await analyseMedia(
+      { ...env, ENGINE_URL: '' },
+      'http://127.0.0.1:8787',
+      media('hash_missing_01'),
+      'en',
+    ).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TurnError);
+    expect(err).toMatchObject({ code: 'ENGINE_UNAVAILABLE', message: expect.stringMatching(/ENGINE_URL is empty/) });
+  });
+
+  it('an unreachable engine is a clear error too; a corrupt cache entry is ignored', async () => {
+    await env.MEDIA.put('analysis/hash_corrupt_01.json', '{not json');
+    const err = await analyseMedia(
+      { ...env, ENGINE_URL: 'http://127.0.0.1:9' },
+      'http://127.0.0.1:8787',
+      media('hash_corrupt_01'),
+      'en',
+    ).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'ENGINE_UNAVAILABLE', message: expect.stringMatching(/not reachable/) });
+  });
+});
