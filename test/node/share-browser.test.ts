@@ -35,7 +35,11 @@ afterAll(async () => {
 
 describe('share page in headless Chromium', () => {
   it('plays the rendered video (metadata loads) and shows title and download button', async () => {
-    const r = await renderClip(stack.baseUrl, { title: 'Share page in a browser' });
+    const r = await renderClip(stack.baseUrl, { title: 'Share page in a browser', timeoutMs: 200_000 }).catch(
+      (err: Error) => {
+        throw new Error(`${err.message}\n--- stack logs ---\n${stack.logs().slice(-6000)}`);
+      },
+    );
     expect(r.status.error, stack.logs().slice(-3000)).toBeUndefined();
     expect(r.status.status).toBe('done');
 
@@ -75,5 +79,5 @@ describe('share page in headless Chromium', () => {
     mkdirSync(join(REPO_ROOT, 'test-artifacts'), { recursive: true });
     await page.screenshot({ path: join(REPO_ROOT, 'test-artifacts', 'share.png'), fullPage: true });
     await page.close();
-  });
+  }, 240_000);
 });
