@@ -10,6 +10,7 @@ import { chat, chatDocs } from './routes/chat.ts';
 import { creditDocs, credits } from './routes/credits.ts';
 import { health, healthDocs } from './routes/health.ts';
 import { openApiRoute } from './routes/openapi.ts';
+import { register, registerDocs } from './routes/register.ts';
 import { render, renderDocs } from './routes/render.ts';
 import { sessionDocs, sessions } from './routes/sessions.ts';
 import { share, shareDocs } from './routes/share.ts';
@@ -30,6 +31,7 @@ app.use('*', async (c, next) => {
 
 app.route('/health', health);
 app.route('/api/auth', auth);
+app.route('/', register);
 app.route('/api', sessions);
 app.route('/api/credits', credits);
 app.route('/api/state', state);
@@ -43,6 +45,7 @@ app.route(
   openApiRoute([
     ...healthDocs,
     ...authDocs,
+    ...registerDocs,
     ...sessionDocs,
     ...creditDocs,
     ...stateDocs,

@@ -6,6 +6,7 @@ import { runUserCleanup } from '../render/cleanup.ts';
 import * as credits from './credits.ts';
 import { commitDraft, draftHistory, moveHead } from './drafts.ts';
 import { addMedia, getMedia, listMedia, type NewMedia } from './media.ts';
+import * as registration from './registration.ts';
 import * as renders from './renders.ts';
 import { migrate } from './schema.ts';
 import { type Attribution, createSession, deleteSessionRows, getSession, listSessions, readDraft } from './sessions.ts';
@@ -197,6 +198,21 @@ export class UserDO extends DurableObject<Env> {
   getMedia(sessionId: string, mediaId: string) {
     return this.tx(() => getMedia(this.sql, sessionId, mediaId));
   }
+  // ── registration ──────────────────────────────────────────────────────────
+  getRegistration() {
+    return this.tx(() => registration.registration(this.sql));
+  }
+
+  /** null when this object holds no user (a bind link for a user id that never existed). */
+  register(emailHash: string) {
+    return this.tx(() => registration.register(this.sql, emailHash, Date.now()));
+  }
+
+  /** On an object named after an email hash: first caller owns it. */
+  claim(owner: string) {
+    return this.tx(() => registration.claim(this.sql, owner, Date.now()));
+  }
+
   // ── renders ───────────────────────────────────────────────────────────────
   /** Create-or-get the render and freeze its cost in one transaction (idempotent on the render id). */
   async createRender(r: renders.NewRender) {
