@@ -21,8 +21,8 @@ export function registration(sql: SqlStorage) {
  */
 export function register(sql: SqlStorage, emailHash: string, nowMs: number) {
   const current = registration(sql);
+  if (!current) return null;
   if (current.registered) return { ...current, granted: 0 };
-  if (!meta(sql, 'user_id')) return null;
   sql.exec("INSERT INTO meta (k, v) VALUES ('email_hash', ?), ('registered_at', ?)", emailHash, String(nowMs));
   credits.grant(sql, REGISTRATION_CREDITS, 'registration bonus', nowMs);
   return { registered: true as const, email_hash: emailHash, at: nowMs, granted: REGISTRATION_CREDITS };
