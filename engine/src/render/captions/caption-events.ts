@@ -33,7 +33,8 @@ export function hasCjk(text: string): boolean {
 
 function tokenize(seg: TextSegment): CaptionToken[] {
   const words: CaptionWord[] | undefined = seg.m.words?.filter((w) => w.w.trim());
-  if (words && words.length > 0) {
+  // Words whose letters no longer match the text (the text was edited) are stale: time by the text.
+  if (words && words.length > 0 && letters(words.map((w) => w.w).join('')) === letters(seg.text)) {
     return words.map((w, i) => ({ text: w.w.trim(), s: w.s, e: w.e, space: i > 0 && !CJK.test(w.w.trim()[0]) }));
   }
   const tokens: CaptionToken[] = [];
@@ -46,6 +47,8 @@ function tokenize(seg: TextSegment): CaptionToken[] {
   }
   return tokens;
 }
+
+const letters = (t: string) => t.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
 
 const lineLength = (line: CaptionToken[]) =>
   line.reduce((n, t, i) => n + t.text.length + (i > 0 && t.space ? 1 : 0), 0);

@@ -33,6 +33,10 @@ describe('caption events', () => {
       [0, 1500, 'one|two'],
       [1500, 2000, 'three'],
     ]);
+    // Edited text no longer matches its words: the text wins, timed by character share.
+    const edited = captionEvents(seg('one 2 three', 0, 2000, { words }), 4);
+    expect(edited.map((e) => eventText(e, '|'))).toEqual(['one|2', 'three']);
+    expect(edited[0].s).toBe(0);
     const zh = captionEvents(seg('今天我们来聊一聊如何剪辑视频然后发布到网上让更多人看到', 0, 3000), 10);
     for (const ev of zh) for (const line of eventText(ev).split('\n')) expect(line.length).toBeLessThanOrEqual(10);
     expect(zh.map((e) => eventText(e, '')).join('')).toBe('今天我们来聊一聊如何剪辑视频然后发布到网上让更多人看到');
