@@ -29,7 +29,8 @@ export const pollDelayMs = (n: number, timeoutMs: number) =>
 
 const qualityPreset = { low: 'superfast', medium: 'veryfast', high: undefined } as const;
 
-export type PollResult = Omit<JobState, 'status'> & { status: JobState['status'] | 'lost' };
+/** `lost`: no answer (maybe busy, maybe dead); `gone`: the engine answers but forgot the job (it restarted). */
+export type PollResult = Omit<JobState, 'status'> & { status: JobState['status'] | 'lost' | 'gone' };
 
 /** Step results must be serialisable: the request (with its passthrough draft) travels as JSON. */
 export interface SignedRender {
@@ -98,7 +99,7 @@ export async function pollJob(env: Env, jobId: string): Promise<PollResult> {
     return (
       state ?? {
         job_id: jobId,
-        status: 'lost',
+        status: 'gone',
         progress: 0,
         error: 'the media engine no longer knows this job (it restarted)',
       }

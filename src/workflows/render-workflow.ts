@@ -116,7 +116,8 @@ export class RenderWorkflow extends WorkflowEntrypoint<Env, RenderParams> {
       const name = attempt === 1 ? 'start engine job' : `start engine job (attempt ${attempt})`;
       const jobId = await step.do(name, ENGINE_START, () => startJob(this.env, user, renderId, attempt, signed));
       let lostStreak = 0;
-      while (lostStreak < LOST_POLLS_LIMIT) {
+      let gone = false;
+      while (!gone && lostStreak < LOST_POLLS_LIMIT) {
         polls++;
         const delay = pollDelayMs(polls, timeoutMs);
         if (waitedMs + delay > timeoutMs) {
@@ -130,7 +131,8 @@ export class RenderWorkflow extends WorkflowEntrypoint<Env, RenderParams> {
         waitedMs += delay;
         const state = await step.do(`poll engine ${polls}`, QUICK, () => pollJob(this.env, jobId));
         // Outside a step on purpose: progress is advisory and monotonic, so a replay re-reporting it is harmless.
-        const current = await user.noteRenderProgress(renderId, state.status === 'lost' ? 0 : state.progress);
+        const unanswered = state.status === 'lost' || state.status === 'gone';
+        const current = await user.noteRenderProgress(renderId, unanswered ? 0 : state.progress);
         if (current === 'failed') {
           await step.do('cancel engine job', QUICK, async () => {
             await cancelEngineJob(this.env.ENGINE_URL, jobId).catch(() => undefined);
@@ -138,8 +140,9 @@ export class RenderWorkflow extends WorkflowEntrypoint<Env, RenderParams> {
           });
           throw new Error('Cancelled by the user; credits returned');
         }
-        if (state.status === 'lost') {
+        if (unanswered) {
           lostStreak++;
+          gone = state.status === 'gone';
           lostReason = state.error ?? 'no answer';
           continue;
         }
@@ -148,6 +151,13 @@ export class RenderWorkflow extends WorkflowEntrypoint<Env, RenderParams> {
         if (state.status === 'failed' || state.status === 'cancelled') {
           throw new Error(`The media engine could not render this draft: ${state.error ?? state.status}`);
         }
+      }
+      // A silent engine may only be overloaded: stop its job (best effort) so two never write the same output.
+      if (!gone) {
+        await step.do(`cancel engine job (attempt ${attempt})`, QUICK, async () => {
+          await cancelEngineJob(this.env.ENGINE_URL, jobId).catch(() => undefined);
+          return true;
+        });
       }
     }
     throw new Error(

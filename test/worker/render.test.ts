@@ -113,6 +113,28 @@ describe('render workflow', () => {
     ]);
   });
 
+  it('starts a fresh job at once when the engine forgot the job (it restarted)', async () => {
+    const u = await userWithClip();
+    const rid = 'render_engine_restarted';
+    await fakeEngineOutput(u.user_id, rid);
+    await using wf = await introspect(u.user_id, rid);
+    await wf.modify(async (m) => {
+      await m.disableSleeps();
+      await m.mockStepResult({ name: 'start engine job' }, 'job_a');
+      await m.mockStepResult({ name: 'poll engine 1' }, { job_id: 'job_a', status: 'rendering', progress: 0.6 });
+      await m.mockStepResult({ name: 'poll engine 2' }, { job_id: 'job_a', status: 'gone', progress: 0 });
+      await m.mockStepResult({ name: 'start engine job (attempt 2)' }, 'job_b');
+      await m.mockStepResult({ name: 'poll engine 3' }, doneJob(10_000));
+    });
+    await postRender(u.token, { id: rid, sessionId: u.session_id, draft: draftOf(u.mediaId) });
+    await wf.waitForStatus('complete');
+    expect((await poll(u.token, rid)).data).toMatchObject({ status: 'done', progress: 1 });
+    expect(await ledgerFor(u.user_id, rid)).toEqual([
+      ['spend', 1],
+      ['freeze', 1],
+    ]);
+  });
+
   it('charges once when the credit steps are retried, and never starts a second engine job', async () => {
     const u = await userWithClip();
     const rid = 'render_retry_1';
