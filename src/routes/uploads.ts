@@ -55,7 +55,12 @@ uploads.put('/nemo_agent/me/:sid/raw', requireAuth, (c) =>
       throw new AppError(ErrorCode.BAD_REQUEST, 'PUT .../raw needs a Content-Length header');
     if (length === 0) throw unsupported(name, 'file is empty (0 bytes)');
     if (length > MAX_UPLOAD_BYTES) throw tooLarge(name);
-    await batch.add(name, readerSource(c.req.raw.body.getReader()), length);
+    const reader = c.req.raw.body.getReader();
+    try {
+      await batch.add(name, readerSource(reader), length);
+    } finally {
+      reader.releaseLock(); // so a refusal can drain what is left
+    }
   }),
 );
 
@@ -75,8 +80,13 @@ async function withBatch(c: Ctx, fill: (batch: UploadBatch) => Promise<void>) {
       `Uploaded ${records.length} file${records.length === 1 ? '' : 's'}`,
     );
   } catch (err) {
-    await batch.discard();
-    // A body declared over the limit is cancelled, not drained: reading 500 MB just to say no is waste.
+    // The answer is the original error; a failed cleanup is logged, never allowed to replace it.
+    await batch
+      .discard()
+      .catch((cleanup) =>
+        console.error(JSON.stringify({ level: 'error', msg: 'upload cleanup failed', error: String(cleanup) })),
+      );
+    // A body declared over the limit is left unread, not drained: reading 500 MB just to say no is waste.
     const oversized = (declaredLength(c.req.header('content-length')) ?? 0) > MAX_UPLOAD_BYTES;
     await drainBody(c.req.raw, oversized ? 0 : undefined);
     throw err;

@@ -12,6 +12,40 @@ export type ChunkSource = () => Promise<Uint8Array | null>;
  * With a known length the body goes through one FixedLengthStream into `put` (cheapest);
  * without one, through an R2 multipart upload in fixed PART_BYTES parts.
  */
+/**
+ * Request bodies arrive in small chunks (often 4–64 KiB). Each chunk costs an await on the hash
+ * and one on R2, so we regroup them into chunks of at least this size first.
+ */
+const COALESCE_BYTES = 1024 * 1024;
+
+/** Regroups a source's chunks into chunks of at least COALESCE_BYTES (the last may be shorter). */
+export function coalesced(next: ChunkSource, minBytes = COALESCE_BYTES): ChunkSource {
+  let ended = false;
+  return async () => {
+    if (ended) return null;
+    const parts: Uint8Array[] = [];
+    let total = 0;
+    while (total < minBytes) {
+      const chunk = await next();
+      if (!chunk) {
+        ended = true;
+        break;
+      }
+      if (chunk.length === 0) continue;
+      parts.push(chunk);
+      total += chunk.length;
+    }
+    if (parts.length <= 1) return parts[0] ?? null;
+    const out = new Uint8Array(total);
+    let at = 0;
+    for (const p of parts) {
+      out.set(p, at);
+      at += p.length;
+    }
+    return out;
+  };
+}
+
 export async function ingest(
   bucket: R2Bucket,
   key: string,
@@ -22,7 +56,8 @@ export async function ingest(
   const inspector = new Inspector(name);
   const sink = knownLength === null ? new PartedSink(bucket, key) : new FixedSink(bucket, key, knownLength);
   try {
-    for (let chunk = await next(); chunk; chunk = await next()) {
+    const read = coalesced(next);
+    for (let chunk = await read(); chunk; chunk = await read()) {
       await inspector.push(chunk);
       await sink.write(chunk, inspector.type?.mime ?? null);
     }
