@@ -66,8 +66,11 @@ export class UserDO extends DurableObject<Env> {
         is_new: !known,
       };
     });
-    // A new token pushes this user's expiry (alarm and cleanup index marker) further out.
-    await this.runCleanup(args.nowMs);
+    // A new token pushes this user's expiry (alarm and cleanup index marker) further out. A hiccup
+    // here must not fail the sign-in: the next alarm or mint puts the marker right.
+    await this.runCleanup(args.nowMs).catch((err) =>
+      console.warn(JSON.stringify({ level: 'warn', where: 'mintToken cleanup', error: String(err) })),
+    );
     return minted;
   }
 
