@@ -69,7 +69,8 @@ export const TextSegmentSchema = z.object({
   d: positiveMs,
   m: z
     .object({
-      pos: z.enum(['top', 'center', 'bottom']).default('center'),
+      /** Absent: titles sit in the centre, captions at the bottom (each renderer's own default). */
+      pos: z.enum(['top', 'center', 'bottom']).optional(),
       size: z.number().positive().max(400).optional(),
       color: z
         .string()
@@ -80,7 +81,7 @@ export const TextSegmentSchema = z.object({
       words: z.array(CaptionWordSchema).optional(),
     })
     .passthrough()
-    .default({ pos: 'center' }),
+    .default({}),
 });
 
 const trackMeta = z
@@ -141,10 +142,12 @@ export const DraftSchema = z
   .superRefine((draft, ctx) => {
     const ids = new Set<string>();
     draft.t.forEach((track, ti) => {
-      if (ids.has(track.id)) ctx.addIssue({ code: 'custom', path: ['t', ti, 'id'], message: `duplicate track id ${track.id}` });
+      if (ids.has(track.id))
+        ctx.addIssue({ code: 'custom', path: ['t', ti, 'id'], message: `duplicate track id ${track.id}` });
       ids.add(track.id);
       track.sg.forEach((seg, si) => {
-        if (ids.has(seg.id)) ctx.addIssue({ code: 'custom', path: ['t', ti, 'sg', si, 'id'], message: `duplicate segment id ${seg.id}` });
+        if (ids.has(seg.id))
+          ctx.addIssue({ code: 'custom', path: ['t', ti, 'sg', si, 'id'], message: `duplicate segment id ${seg.id}` });
         ids.add(seg.id);
       });
     });
