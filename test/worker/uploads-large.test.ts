@@ -126,3 +126,40 @@ describe('large uploads stream through', () => {
     expect(await userStub(env, u.user_id).listMedia(u.session_id)).toEqual([]);
   }, 180_000);
 });
+
+describe('a client that goes away mid-upload', () => {
+  it.each(['multipart', 'raw'] as const)(
+    '%s: leaves no object and no row after 25 MiB',
+    async (mode) => {
+      const u = await userWithSession();
+      const big = bigMp4(130 * MiB, mode === 'multipart' ? { head: partHead('gone.mp4'), tail: partTail } : {});
+      const source = big.stream.getReader();
+      let sent = 0;
+      const body = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          if (sent > 25 * MiB) {
+            controller.error(new Error('client went away'));
+            await source.cancel();
+            return;
+          }
+          const { done, value } = await source.read();
+          if (done) return controller.close();
+          sent += value.length;
+          controller.enqueue(value);
+        },
+      });
+      const path = `/api/upload-video/nemo_agent/me/${u.session_id}${mode === 'raw' ? '/raw' : ''}`;
+      const headers: Record<string, string> =
+        mode === 'raw'
+          ? { 'x-file-name': 'gone.mp4', 'content-length': String(big.fileBytes) }
+          : { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` };
+      const res = await call(path, { method: mode === 'raw' ? 'PUT' : 'POST', token: u.token, headers, body }).catch(
+        (err: unknown) => err,
+      );
+      if (res instanceof Response) expect(res.status).not.toBe(200);
+      expect((await env.MEDIA.list({ prefix: `u/${u.user_id}/` })).objects).toEqual([]);
+      expect(await userStub(env, u.user_id).listMedia(u.session_id)).toEqual([]);
+    },
+    60_000,
+  );
+});
