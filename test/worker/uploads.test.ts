@@ -331,3 +331,11 @@ describe('JSON {url}', () => {
     await expectNothingStored(u);
   });
 });
+
+describe('route docs', () => {
+  it('lists both upload routes in /openapi.json', async () => {
+    const doc = (await (await call('/openapi.json')).json()) as { paths: Record<string, Record<string, unknown>> };
+    expect(Object.keys(doc.paths['/api/upload-video/nemo_agent/me/{sid}'] ?? {})).toContain('post');
+    expect(Object.keys(doc.paths['/api/upload-video/nemo_agent/me/{sid}/raw'] ?? {})).toContain('put');
+  });
+});
