@@ -173,6 +173,12 @@ const BAD: [string, string, () => Uint8Array, RegExp][] = [
   ['a text file named .mp4', 'notes.mp4', () => new TextEncoder().encode('hello, I am not a video'), /not a supported/],
   ['zero bytes', 'empty.mp4', () => new Uint8Array(0), /empty/],
   ['random bytes', 'noise.mov', () => random(8192), /not a supported/],
+  [
+    'a HEIC photo (ISO-BMFF, not a video)',
+    'photo.mp4',
+    () => fx.concat(fx.ftyp('heic', 'mif1'), fx.box('meta')),
+    /not a supported/,
+  ],
   ['a truncated MP4', 'cut.mp4', () => truncated(fx.mp4(), 20), /truncated/],
   ['an MP4 without moov', 'nomoov.mp4', () => fx.concat(fx.ftyp('isom'), fx.box('mdat', new Uint8Array(100))), /moov/],
   ['an MP4 with bytes after its last box', 'tail.mp4', () => fx.concat(fx.mp4(), new Uint8Array(3)), /box header/],

@@ -22,6 +22,8 @@ const T = {
 /** Box types a pre-ftyp QuickTime file may start with. */
 const QUICKTIME_FIRST_BOXES = new Set(['moov', 'mdat', 'wide', 'free', 'skip', 'pnot']);
 const AUDIO_BRANDS = new Set(['M4A ', 'M4B ', 'M4P ']);
+/** ISO-BMFF still-image and camera-raw brands (HEIC, AVIF, CR3): same boxes as MP4, not a format we accept. */
+const IMAGE_BRANDS = new Set(['heic', 'heix', 'heim', 'heis', 'hevc', 'hevx', 'mif1', 'msf1', 'avif', 'avis', 'crx ']);
 
 /**
  * The type of a file from its first bytes (up to HEAD_BYTES), or null if it is none we accept.
@@ -32,6 +34,7 @@ export function sniff(head: Uint8Array): SniffedType | null {
   if (head.length >= 12 && ascii(head, 4, 4) === 'ftyp') {
     const brand = ascii(head, 8, 4);
     if (brand === 'qt  ') return T.mov;
+    if (IMAGE_BRANDS.has(brand)) return null;
     // An isom/mp42 file may still hold audio only: the probe corrects the kind later.
     return AUDIO_BRANDS.has(brand) ? T.m4a : T.mp4;
   }
