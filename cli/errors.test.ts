@@ -37,6 +37,8 @@ describe('error lines', () => {
     expect(exitCodeFor(new NetworkError('http://127.0.0.1:1', new Error('fetch failed')))).toBe(3);
     expect(exitCodeFor(new RenderFailedError('render_1', 'boom'))).toBe(4);
     expect(exitCodeFor(new TurnError('E1', 'no media'))).toBe(5);
+    expect(exitCodeFor(new TurnError('RENDER_FAILED', 'ffmpeg failed'))).toBe(4);
+    expect(exitCodeFor(new TurnError('2001', 'Out of credits'))).toBe(2);
   });
 
   it('explains an unreachable service', () => {

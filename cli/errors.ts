@@ -112,8 +112,9 @@ export function formatErrorLine(err: unknown): string {
     return `openedit: ${err.message} — ${hint}`;
   }
   if (err instanceof RenderFailedError) return `openedit: render ${err.renderId} failed: ${err.message}`;
-  if (err instanceof TurnError)
-    return `openedit: the edit failed (${err.code}): ${err.message} — the draft was left as it was`;
+  if (err instanceof TurnError) {
+    return `openedit: the edit failed (${err.code}): ${err.message} — see \`openedit status\` for the timeline as it is now`;
+  }
   if (err instanceof UsageError) return `openedit: ${err.message} (see \`openedit --help\`)`;
   return `openedit: ${err instanceof Error ? err.message : String(err)}`;
 }
@@ -123,6 +124,11 @@ export function exitCodeFor(err: unknown): ExitCode {
   if (err instanceof ApiError) return Exit.API;
   if (err instanceof NetworkError) return Exit.NETWORK;
   if (err instanceof RenderFailedError) return Exit.RENDER_FAILED;
-  if (err instanceof TurnError) return Exit.TURN_FAILED;
+  if (err instanceof TurnError) {
+    // A render the agent started in the turn, or an API refusal (e.g. 2001) inside it: same codes as outside a turn.
+    if (err.code === 'RENDER_FAILED') return Exit.RENDER_FAILED;
+    if (/^\d+$/.test(String(err.code))) return Exit.API;
+    return Exit.TURN_FAILED;
+  }
   return Exit.API;
 }
