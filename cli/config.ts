@@ -102,6 +102,11 @@ export class ConfigStore {
     return this.getToken(baseUrl)?.last_session_id;
   }
 
+  forgetSession(baseUrl: string, sessionId: string): void {
+    if (this.lastSession(baseUrl) !== sessionId) return;
+    this.update(baseUrl, (old) => (old ? { ...old, last_session_id: undefined } : null));
+  }
+
   rememberSession(baseUrl: string, sessionId: string): void {
     this.update(baseUrl, (old) => ({ token: '', user_id: '', expires_at: 0, ...old, last_session_id: sessionId }));
   }

@@ -22,6 +22,7 @@ export async function sessionsCommand(ctx: Ctx, positionals: string[]): Promise<
   if (sub === 'rm' || sub === 'delete') {
     if (!id) throw new UsageError('sessions rm needs a session id');
     const data = await ctx.api.request<unknown>('DELETE', `/api/sessions/${encodeURIComponent(id)}`);
+    ctx.store.forgetSession(ctx.api.baseUrl, id);
     if (ctx.opts.json) printJson(ctx, data ?? { deleted: id });
     else ctx.out(`Deleted session ${id}\n`);
     return;
