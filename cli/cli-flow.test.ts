@@ -64,7 +64,19 @@ describe('openedit edit', () => {
 
   it('falls back to multipart when there is no raw route, and prints JSON with --json and tools with --verbose', async () => {
     const url = await serve({ noRawRoute: true });
-    const r = await run(['edit', 'talk.mp4', '-m', 'trim', '--json', '--verbose', '-q', '--base-url', url]);
+    writeFileSync(join(dir, 'b-roll é.mov'), Buffer.alloc(1000, 1));
+    const r = await run([
+      'edit',
+      'talk.mp4',
+      'b-roll é.mov',
+      '-m',
+      'trim',
+      '--json',
+      '--verbose',
+      '-q',
+      '--base-url',
+      url,
+    ]);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out).toMatchObject({
@@ -79,6 +91,8 @@ describe('openedit edit', () => {
       bytes: fake!.uploads[0]!.contentLength,
     });
     expect(fake!.uploads[0]!.bytes).toBeGreaterThan(300_000);
+    expect(fake!.uploads.map((u) => u.fileName)).toEqual(['talk.mp4', 'b-roll é.mov']);
+    expect(out.media).toHaveLength(2);
   });
 
   it('downloads the render the agent started in the turn instead of starting a second one', async () => {

@@ -41,10 +41,8 @@ const MIME: Record<string, string> = {
 
 export const mimeFor = (path: string) => MIME[extname(path).toLowerCase()] ?? 'application/octet-stream';
 
-/** Header values must be Latin-1: names outside printable ASCII go percent-encoded. */
-export function headerFileName(name: string): string {
-  return /^[\x20-\x7e]+$/.test(name) ? name : encodeURIComponent(name);
-}
+/** Header values must be Latin-1, so the name goes percent-encoded (the service decodes X-File-Name). */
+export const headerFileName = (name: string) => encodeURIComponent(name);
 
 function mediaFrom(data: unknown): MediaInfo[] {
   const d = data as { media?: MediaInfo[] } & Partial<MediaInfo>;
