@@ -6,6 +6,7 @@
 // Environment: PORT (Worker, default 8787), ENGINE_PORT (default 8788),
 // OPENEDIT_STATE_DIR (wrangler --persist-to; default .wrangler/state), STACK_READY_TIMEOUT_MS.
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +14,12 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 const STOP_GRACE_MS = 5000;
+
+// wrangler needs Node >= 22.12. `npm start` runs us on the node@22 dev dependency already; a bare
+// `node scripts/start.mjs` on an older system Node still gets it for the children.
+const [major, minor] = process.versions.node.split('.').map(Number);
+const nodeBin =
+  major > 22 || (major === 22 && minor >= 12) || !existsSync(bin('node')) ? process.execPath : bin('node');
 
 const port = Number(process.env.PORT || 8787);
 const enginePort = Number(process.env.ENGINE_PORT || 8788);
@@ -44,7 +51,7 @@ function freePort() {
 // Children get Node 22 (the one running this script) first on PATH, so their own `node` children match.
 const childEnv = {
   ...process.env,
-  PATH: [dirname(process.execPath), join(root, 'node_modules', '.bin'), process.env.PATH].join(':'),
+  PATH: [dirname(nodeBin), join(root, 'node_modules', '.bin'), process.env.PATH].join(':'),
   WRANGLER_SEND_METRICS: 'false',
   CLOUDFLARE_CF_FETCH_ENABLED: 'false',
   ENGINE_PORT: String(enginePort),
@@ -57,7 +64,7 @@ const procs = [];
 
 function launch(name, args) {
   // Each child leads its own process group, so one signal reaches wrangler's workerd and esbuild too.
-  const child = spawn(process.execPath, args, {
+  const child = spawn(nodeBin, args, {
     cwd: root,
     env: childEnv,
     detached: true,
