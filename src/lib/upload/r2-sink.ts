@@ -89,6 +89,8 @@ class FixedSink implements Sink {
   private held: Uint8Array[] = [];
   private writer: WritableStreamDefaultWriter<Uint8Array> | null = null;
   private put: Promise<R2Object | null> | null = null;
+  /** The one write R2 may still be consuming while we read the next chunk from the client. */
+  private pending: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly bucket: R2Bucket,
@@ -103,17 +105,24 @@ class FixedSink implements Sink {
     this.put.catch(() => {}); // awaited in commit/abort; avoid an unhandled rejection meanwhile
   }
 
+  private async send(chunk: Uint8Array): Promise<void> {
+    await this.pending;
+    this.pending = this.writer!.write(chunk);
+    this.pending.catch(() => {}); // surfaced by the next await of `pending`
+  }
+
   async write(chunk: Uint8Array, mime: string | null): Promise<void> {
     this.held.push(chunk);
     if (!mime) return;
     if (!this.writer) this.start(mime);
     // Keep the newest chunk back: R2 cannot commit an object it has not received the last byte of.
-    while (this.held.length > 1) await this.writer!.write(this.held.shift()!);
+    while (this.held.length > 1) await this.send(this.held.shift()!);
   }
 
   async commit(mime: string): Promise<void> {
     if (!this.writer) this.start(mime);
-    for (const chunk of this.held.splice(0)) await this.writer!.write(chunk);
+    for (const chunk of this.held.splice(0)) await this.send(chunk);
+    await this.pending;
     await this.writer!.close();
     await this.put;
   }
@@ -128,14 +137,17 @@ class FixedSink implements Sink {
 }
 
 /**
- * Unknown length: fills one PART_BYTES buffer; a file that fits is a single `put`, a larger one
+ * Unknown length: fills a PART_BYTES buffer; a file that fits is a single `put`, a larger one
  * becomes a multipart upload whose parts are all PART_BYTES long except the last (R2's rule).
+ * Two buffers alternate so one part uploads while the next one fills; at most one part is in flight.
  */
 class PartedSink implements Sink {
-  private readonly buffer = new Uint8Array(PART_BYTES);
+  private readonly buffers: Uint8Array[] = [new Uint8Array(PART_BYTES)];
+  private current = 0;
   private fill = 0;
   private upload: R2MultipartUpload | null = null;
   private readonly parts: R2UploadedPart[] = [];
+  private inflight: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly bucket: R2Bucket,
@@ -146,7 +158,7 @@ class PartedSink implements Sink {
     let at = 0;
     while (at < chunk.length) {
       const take = Math.min(PART_BYTES - this.fill, chunk.length - at);
-      this.buffer.set(chunk.subarray(at, at + take), this.fill);
+      this.buffers[this.current]!.set(chunk.subarray(at, at + take), this.fill);
       this.fill += take;
       at += take;
       if (this.fill === PART_BYTES) await this.flush(mime ?? 'application/octet-stream');
@@ -154,21 +166,34 @@ class PartedSink implements Sink {
   }
 
   private async flush(mime: string): Promise<void> {
+    const part = this.buffers[this.current]!.subarray(0, this.fill);
+    await this.inflight; // the other buffer's upload: once done, that buffer is free to fill
     this.upload ??= await this.bucket.createMultipartUpload(this.key, { httpMetadata: { contentType: mime } });
-    this.parts.push(await this.upload.uploadPart(this.parts.length + 1, this.buffer.subarray(0, this.fill)));
+    const upload = this.upload;
+    const partNumber = this.parts.length + 1;
+    this.parts.push(null as unknown as R2UploadedPart); // reserve the slot: parts complete in order
+    this.inflight = upload.uploadPart(partNumber, part).then((uploaded) => {
+      this.parts[partNumber - 1] = uploaded;
+    });
+    this.inflight.catch(() => {}); // surfaced by the next await of `inflight`
+    this.current ^= 1;
+    this.buffers[this.current] ??= new Uint8Array(PART_BYTES);
     this.fill = 0;
   }
 
   async commit(mime: string): Promise<void> {
     if (!this.upload) {
-      await this.bucket.put(this.key, this.buffer.subarray(0, this.fill), { httpMetadata: { contentType: mime } });
+      const body = this.buffers[this.current]!.subarray(0, this.fill);
+      await this.bucket.put(this.key, body, { httpMetadata: { contentType: mime } });
       return;
     }
     if (this.fill > 0) await this.flush(mime);
+    await this.inflight;
     await this.upload.complete(this.parts);
   }
 
   async abort(): Promise<void> {
+    await this.inflight.catch(() => {});
     // An unaborted multipart upload keeps its parts (billed storage) until R2's lifecycle reaps them.
     if (this.upload) await this.upload.abort().catch(() => {});
     await this.bucket.delete(this.key).catch(() => {});
