@@ -194,6 +194,11 @@ export class UserDO extends DurableObject<Env> {
     return this.tx(() => addMedia(this.sql, sessionId, media, probe, Date.now()));
   }
 
+  /** Several uploads of one request land together or not at all. */
+  addMediaBatch(sessionId: string, items: { media: NewMedia; probe: ProbeResult | null }[]) {
+    return this.tx(() => items.map((i) => addMedia(this.sql, sessionId, i.media, i.probe, Date.now())));
+  }
+
   listMedia(sessionId: string) {
     return this.tx(() => listMedia(this.sql, sessionId));
   }

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { analysisKey } from '../agent/analysis.ts';
 import { publicMedia } from '../durable/media.ts';
 import type { AppEnv } from '../lib/app-env.ts';
 import { requireAuth } from '../lib/auth.ts';
@@ -19,14 +20,20 @@ state.get('/nemo_agent/me/:sid/latest', async (c) => {
     publicOrigin(c.env, c.req.url),
     await c.var.user.listSessionRenders(sid, 'done'),
   );
-  return ok(c, { draft, draft_version: version, video_infos: media.map(publicMedia), generated_media: generated });
+  // analysis_ready: the pauses and words of this file are cached, so speech edits need no engine call.
+  const ready = await Promise.all(
+    media.map(async (m) => m.kind !== 'image' && (await c.env.MEDIA.head(analysisKey(m))) !== null),
+  );
+  const videoInfos = media.map((m, i) => ({ ...publicMedia(m), analysis_ready: ready[i] }));
+  return ok(c, { draft, draft_version: version, video_infos: videoInfos, generated_media: generated });
 });
 
 export const stateDocs: RouteDoc[] = [
   {
     method: 'get',
     path: '/api/state/nemo_agent/me/{sid}/latest',
-    summary: 'The session draft, its media and its renders',
+    summary:
+      'The session draft, its media (with analysis_ready: speech analysis cached) and its finished renders (generated_media)',
     auth: true,
     tags: ['sessions'],
   },

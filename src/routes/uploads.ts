@@ -7,11 +7,13 @@ import { requireAuth } from '../lib/auth.ts';
 import { ok } from '../lib/envelope.ts';
 import { AppError, ErrorCode } from '../lib/errors.ts';
 import type { RouteDoc } from '../lib/openapi-registry.ts';
+import { publicOrigin } from '../lib/signing.ts';
 import { UploadBatch } from '../lib/upload/batch.ts';
 import { drainBody, readerSource } from '../lib/upload/body.ts';
 import { ACCEPTED_EXTENSIONS, MAX_UPLOAD_BYTES, tooLarge, unsupported } from '../lib/upload/limits.ts';
 import { eachFilePart } from '../lib/upload/multipart-form.ts';
 import { displayName, nameFromDownload, safeDecode } from '../lib/upload/names.ts';
+import { prewarmAnalysis } from '../lib/upload/prewarm.ts';
 import { parseJson } from '../lib/validate.ts';
 
 const MAX_FILES_PER_REQUEST = 20;
@@ -69,11 +71,12 @@ async function withBatch(c: Ctx, fill: (batch: UploadBatch) => Promise<void>) {
   const sid = c.req.param('sid')!;
   const batch = new UploadBatch({ env: c.env, userId: c.var.userId, user: c.var.user, requestUrl: c.req.url });
   try {
-    await c.var.user.getSession(sid);
+    const session = await c.var.user.getSession(sid);
     await fill(batch);
     if (batch.count === 0)
       throw new AppError(ErrorCode.BAD_REQUEST, 'No file in the request: send one or more `file` fields');
     const records = await batch.commit(sid);
+    prewarmAnalysis(c.env, c.executionCtx, publicOrigin(c.env, c.req.url), records, session.language);
     return ok(
       c,
       { media: records.map(publicMedia) },

@@ -1,4 +1,4 @@
-import type { MediaRecord } from '../../durable/media.ts';
+import type { MediaRecord, NewMedia } from '../../durable/media.ts';
 import type { AppEnv } from '../app-env.ts';
 import { probeMedia, UnreadableMediaError } from '../engine-client.ts';
 import type { ProbeResult } from '../engine-protocol.ts';
@@ -39,23 +39,22 @@ export class UploadBatch {
     this.stored.push({ mediaId, key, name, file });
   }
 
-  /** Probes every stored file (when an engine is configured), then records them. */
+  /** Probes every stored file (when an engine is configured), then records them in one transaction. */
   async commit(sessionId: string): Promise<MediaRecord[]> {
-    const probes: (ProbeResult | null)[] = [];
-    for (const s of this.stored) probes.push(await this.probe(s));
-    const records: MediaRecord[] = [];
-    for (const [i, s] of this.stored.entries()) {
-      const row = {
+    const items: { media: NewMedia; probe: ProbeResult | null }[] = [];
+    for (const s of this.stored) {
+      const media = {
         media_id: s.mediaId,
         name: s.name,
         kind: s.file.kind,
         mime: s.file.mime,
         size: s.file.size,
         r2_key: s.key,
+        content_hash: s.file.contentHash,
       };
-      records.push(await this.ctx.user.addMedia(sessionId, { ...row, content_hash: s.file.contentHash }, probes[i]!));
+      items.push({ media, probe: await this.probe(s) });
     }
-    return records;
+    return this.ctx.user.addMediaBatch(sessionId, items);
   }
 
   private async probe(s: Stored): Promise<ProbeResult | null> {

@@ -1,0 +1,27 @@
+import { analyseMedia } from '../../agent/analysis.ts';
+import type { MediaRecord } from '../../durable/media.ts';
+
+/**
+ * Starts speech analysis of freshly uploaded clips in the background, so that by the time the
+ * user has typed "trim the pauses" the words and pauses are cached and the edit is instant.
+ * Only with an engine configured; a failure here only costs the cache, the chat turn retries.
+ */
+export function prewarmAnalysis(
+  env: Env,
+  ctx: { waitUntil(p: Promise<unknown>): void },
+  origin: string,
+  records: MediaRecord[],
+  language: string,
+): void {
+  if (!env.ENGINE_URL) return;
+  for (const media of records) {
+    if (media.kind === 'image' || media.has_audio === false) continue;
+    ctx.waitUntil(
+      analyseMedia(env, origin, media, language).catch((err) =>
+        console.warn(
+          JSON.stringify({ level: 'warn', msg: 'analysis pre-warm failed', media: media.media_id, error: String(err) }),
+        ),
+      ),
+    );
+  }
+}
