@@ -5,6 +5,7 @@ import { hashToken, newToken, STARTER_CREDITS, TOKEN_TTL_MS, userIdForClient } f
 import { ok } from '../lib/envelope.ts';
 import { AppError, ErrorCode } from '../lib/errors.ts';
 import type { RouteDoc } from '../lib/openapi-registry.ts';
+import { limitByClientIp } from '../lib/rate-limit.ts';
 import { userStub } from '../lib/user-stub.ts';
 
 const ClientId = z
@@ -31,6 +32,7 @@ auth.post('/anonymous-token', async (c) => {
     );
   const parsed = ClientId.safeParse(header.trim());
   if (!parsed.success) throw new AppError(ErrorCode.BAD_REQUEST, parsed.error.issues[0]!.message);
+  await limitByClientIp(c, 'mint');
   const userId = await userIdForClient(c.env.SIGNING_SECRET, parsed.data);
   const token = newToken(userId);
   const minted = await userStub(c.env, userId).mintToken({

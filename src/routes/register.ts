@@ -7,6 +7,7 @@ import { ok } from '../lib/envelope.ts';
 import { AppError, ErrorCode } from '../lib/errors.ts';
 import { sha256Hex } from '../lib/ids.ts';
 import type { RouteDoc } from '../lib/openapi-registry.ts';
+import { limitByClientIp } from '../lib/rate-limit.ts';
 import { USER_ID_PATTERN, userStub } from '../lib/user-stub.ts';
 import { parseJson } from '../lib/validate.ts';
 
@@ -24,6 +25,7 @@ export const RegisterBody = z.object({
 export const register = new Hono<AppEnv>();
 
 register.post('/api/auth/register', async (c) => {
+  await limitByClientIp(c, 'register');
   const body = await parseJson(c, RegisterBody);
   const emailHash = await sha256Hex(`email:${body.email}`);
   const user = userStub(c.env, body.bind);

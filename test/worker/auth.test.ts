@@ -80,3 +80,23 @@ describe('bearer auth', () => {
     expect((await json(res)).code).toBe(1001);
   });
 });
+
+describe('rate limiting of token minting', () => {
+  it('answers 429 with Retry-After once one address mints too many tokens, and leaves others alone', async () => {
+    const mint = (ip: string, n: number) =>
+      call('/api/auth/anonymous-token', {
+        method: 'POST',
+        headers: { 'x-client-id': `rate-limit-client-${ip}-${n}`, 'cf-connecting-ip': ip },
+      });
+    const statuses: number[] = [];
+    for (let n = 0; n < 12; n++) statuses.push((await mint('203.0.113.7', n)).status);
+    expect(statuses.slice(0, 10)).toEqual(Array(10).fill(200));
+    const refused = await mint('203.0.113.7', 99);
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('60');
+    const body = await json(refused);
+    expect(body.code).toBe(429);
+    expect(body.message).toMatch(/retry in 60 seconds/);
+    expect((await mint('198.51.100.9', 0)).status).toBe(200);
+  });
+});
