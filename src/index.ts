@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import type { AppEnv } from './lib/app-env.ts';
+import { apiCors } from './lib/cors.ts';
 import { errorResponse } from './lib/envelope.ts';
 import { ErrorCode } from './lib/errors.ts';
 import { onError } from './lib/on-error.ts';
@@ -29,6 +30,7 @@ app.use('*', async (c, next) => {
   c.res.headers.set('x-request-id', requestId);
 });
 
+app.use('*', apiCors);
 app.route('/health', health);
 app.route('/api/auth', auth);
 app.route('/', register);

@@ -60,3 +60,27 @@ describe('health, openapi and errors', () => {
     expect(JSON.stringify(body)).not.toMatch(/secret internals|line 42|TypeError/);
   });
 });
+
+describe('CORS for browser clients', () => {
+  it('answers a preflight for an authenticated upload from another origin', async () => {
+    const res = await call('/api/upload-video/nemo_agent/me/ses_x/raw', {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'https://editor.example',
+        'access-control-request-method': 'PUT',
+        'access-control-request-headers': 'authorization, x-file-name, content-type',
+      },
+    });
+    expect(res.status).toBe(204);
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(res.headers.get('access-control-allow-methods')).toContain('PUT');
+    expect(res.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('x-file-name');
+  });
+
+  it('puts CORS headers on envelope answers, errors included', async () => {
+    const res = await call('/api/credits/balance/simple', { headers: { origin: 'https://editor.example' } });
+    expect(res.status).toBe(401);
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(res.headers.get('access-control-expose-headers')).toContain('X-Request-Id');
+  });
+});
