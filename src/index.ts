@@ -16,6 +16,7 @@ import { render, renderDocs } from './routes/render.ts';
 import { sessionDocs, sessions } from './routes/sessions.ts';
 import { share, shareDocs } from './routes/share.ts';
 import { state, stateDocs } from './routes/state.ts';
+import { tus, tusDiscovery, tusDocs } from './routes/tus.ts';
 import { uploadDocs, uploads } from './routes/uploads.ts';
 
 export { UserDO } from './durable/user-do.ts';
@@ -30,6 +31,7 @@ app.use('*', async (c, next) => {
   c.res.headers.set('x-request-id', requestId);
 });
 
+app.use('/api/upload-video/*', tusDiscovery);
 app.use('*', apiCors);
 app.route('/health', health);
 app.route('/api/auth', auth);
@@ -41,6 +43,7 @@ app.route('/api/blob', blob);
 app.route('/api/render/proxy/lambda', render);
 app.route('/s', share);
 app.route('/api/upload-video', uploads);
+app.route('/api/upload-video', tus);
 app.route('/', chat);
 app.route(
   '/openapi.json',
@@ -53,6 +56,7 @@ app.route(
     ...stateDocs,
     ...blobDocs,
     ...uploadDocs,
+    ...tusDocs,
     ...renderDocs,
     ...shareDocs,
     ...chatDocs,

@@ -37,6 +37,14 @@ export const MIGRATIONS: readonly string[] = [
      width INTEGER NOT NULL, height INTEGER NOT NULL, title TEXT NOT NULL, share_id TEXT UNIQUE,
      created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, done_at INTEGER, expires_at INTEGER);
    CREATE INDEX renders_session ON renders(session_id, created_at);`,
+  // Resumable (tus) uploads in progress (src/durable/tus-uploads.ts); rows go 24 h after their last PATCH.
+  `CREATE TABLE tus_uploads (
+     id TEXT PRIMARY KEY, session_id TEXT NOT NULL, name TEXT NOT NULL, length INTEGER NOT NULL,
+     upload_offset INTEGER NOT NULL DEFAULT 0, media_id TEXT NOT NULL, r2_key TEXT NOT NULL,
+     multipart_id TEXT, parts TEXT NOT NULL DEFAULT '[]', tail_key TEXT, mime TEXT, kind TEXT,
+     lock_token TEXT, lock_at INTEGER, done_media_id TEXT,
+     created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+   CREATE INDEX tus_uploads_updated ON tus_uploads(updated_at);`,
 ];
 
 export function migrate(sql: SqlStorage): void {

@@ -10,6 +10,7 @@ import * as registration from './registration.ts';
 import * as renders from './renders.ts';
 import { migrate } from './schema.ts';
 import { type Attribution, createSession, deleteSessionRows, getSession, listSessions, readDraft } from './sessions.ts';
+import * as tus from './tus-uploads.ts';
 
 /**
  * One Durable Object per user: its tokens, credits ledger, sessions, drafts, chat and media.
@@ -281,5 +282,39 @@ export class UserDO extends DurableObject<Env> {
 
   override async alarm() {
     await this.runCleanup(Date.now());
+  }
+
+  // ── tus uploads ───────────────────────────────────────────────────────────
+  /** Arms the alarm for the day this upload goes stale, should the client never come back. */
+  async tusCreate(upload: tus.NewTusUpload) {
+    const nowMs = Date.now();
+    const result = this.tx(() => tus.createTusUpload(this.sql, upload, nowMs));
+    if (result.ok) await this.armAlarmBy(nowMs + tus.TUS_STALE_MS + 1000);
+    return result;
+  }
+
+  tusGet(sessionId: string, uploadId: string) {
+    return this.tx(() => tus.getTusUpload(this.sql, sessionId, uploadId));
+  }
+
+  tusBeginPatch(sessionId: string, uploadId: string, offset: number, lockToken: string) {
+    return this.tx(() => tus.beginTusPatch(this.sql, sessionId, uploadId, offset, lockToken, Date.now()));
+  }
+
+  tusTouch(uploadId: string, lockToken: string) {
+    return this.tx(() => tus.touchTusLock(this.sql, uploadId, lockToken, Date.now()));
+  }
+
+  tusSaveProgress(uploadId: string, lockToken: string, progress: tus.TusProgress, release: boolean) {
+    return this.tx(() => tus.saveTusProgress(this.sql, uploadId, lockToken, progress, release, Date.now()));
+  }
+
+  tusComplete(uploadId: string, lockToken: string, media: NewMedia, probe: ProbeResult | null) {
+    return this.tx(() => tus.completeTusUpload(this.sql, uploadId, lockToken, media, probe, Date.now()));
+  }
+
+  /** `sessionId` null: no ownership check (the upload is being abandoned by the server itself). */
+  tusRemove(uploadId: string, sessionId: string | null) {
+    return this.tx(() => tus.removeTusUpload(this.sql, uploadId, sessionId));
   }
 }

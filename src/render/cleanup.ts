@@ -10,6 +10,7 @@
  * in R2, so the cron only lists the markers of days that have come.
  */
 import { cancelRender, nextStaleCheck, staleRenders } from '../durable/renders.ts';
+import { sweepStaleTusUploads, TUS_STALE_MS } from '../durable/tus-uploads.ts';
 import { renderInstanceId } from './render-keys.ts';
 
 export const PURGE_GRACE_MS = 30 * 24 * 3600 * 1000;
@@ -142,9 +143,10 @@ export async function runUserCleanup(
     }
     const files = await purgeExpiredRenders(storage, bucket, nowMs);
     const stale = await sweepStaleRenders(storage, workflow, userId, nowMs);
+    const tus = await sweepStaleTusUploads(storage, bucket, userId, nowMs, PURGE_BATCH);
     const next = files.more
       ? [nowMs + PURGE_STEP_MS]
-      : [facts.nextExpiryMs, facts.dueMs, files.nextExpiryMs, stale.nextCheckMs].filter(
+      : [facts.nextExpiryMs, facts.dueMs, files.nextExpiryMs, stale.nextCheckMs, tus.nextCheckMs].filter(
           (t): t is number => t !== null && t > nowMs,
         );
     return {
@@ -156,12 +158,14 @@ export async function runUserCleanup(
       nextAlarmMs: next.length ? Math.min(...next) : null,
     };
   }
-  // Due: objects first (listing by prefix also finds objects whose rows are already gone).
+  // Due: unfinished tus uploads first (their R2 multipart uploads are not listed as objects), then
+  // objects (listing by prefix also finds objects whose rows are already gone).
+  const tus = await sweepStaleTusUploads(storage, bucket, userId, nowMs + TUS_STALE_MS, PURGE_BATCH);
   const listed = await bucket.list({ prefix: `u/${userId}/`, limit: PURGE_BATCH });
   const keys = listed.objects.map((o) => o.key);
   if (keys.length) await bucket.delete(keys);
   const rows = storage.transactionSync(() => purgeRowsBatch(sql));
-  if (listed.truncated || rows.more) {
+  if (listed.truncated || rows.more || tus.removed === PURGE_BATCH) {
     return {
       state: 'purging',
       revoked: facts.revoked,

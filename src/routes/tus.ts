@@ -1,0 +1,213 @@
+import type { Context } from 'hono';
+import { Hono } from 'hono';
+import { createMiddleware } from 'hono/factory';
+import { z } from 'zod';
+import { publicMedia } from '../durable/media.ts';
+import { releaseTusStorage } from '../durable/tus-uploads.ts';
+import type { AppEnv } from '../lib/app-env.ts';
+import { requireAuth } from '../lib/auth.ts';
+import { ok } from '../lib/envelope.ts';
+import { AppError, ErrorCode } from '../lib/errors.ts';
+import { newId } from '../lib/ids.ts';
+import type { RouteDoc } from '../lib/openapi-registry.ts';
+import { publicOrigin } from '../lib/signing.ts';
+import { drainBody } from '../lib/upload/body.ts';
+import { MAX_UPLOAD_BYTES, tooLarge, unsupported } from '../lib/upload/limits.ts';
+import { displayName, mediaKey } from '../lib/upload/names.ts';
+import { completeTusUpload } from '../lib/upload/tus-complete.ts';
+import {
+  byteCountHeader,
+  parseUploadMetadata,
+  TUS_CONTENT_TYPE,
+  TUS_VERSION,
+  tusDiscoveryHeaders,
+  tusProtocolError,
+} from '../lib/upload/tus-protocol.ts';
+import { TusPatchWriter } from '../lib/upload/tus-writer.ts';
+import { UploadData } from './uploads.ts';
+
+type Ctx = Context<AppEnv>;
+
+const CREATE = '/nemo_agent/me/:sid/tus';
+const UPLOAD = `${CREATE}/:upload_id`;
+
+export const tus = new Hono<AppEnv>();
+
+/** Every tus answer carries Tus-Resumable; every tus request must (OPTIONS and our GET excepted), else 412. */
+const tusResumable = createMiddleware<AppEnv>(async (c, next) => {
+  const method = c.req.method;
+  if (method !== 'OPTIONS' && method !== 'GET' && c.req.header('tus-resumable') !== TUS_VERSION) {
+    await drainBody(c.req.raw);
+    return tusProtocolError(412, `This server speaks tus ${TUS_VERSION}: send Tus-Resumable: ${TUS_VERSION}`, {
+      'Tus-Version': TUS_VERSION,
+    });
+  }
+  await next();
+  c.res.headers.set('Tus-Resumable', TUS_VERSION);
+});
+tus.use(CREATE, tusResumable);
+tus.use(UPLOAD, tusResumable);
+
+/**
+ * tus discovery (OPTIONS) is answered by the CORS layer's preflight answer, which never reaches
+ * this sub-app: index.ts registers this before the CORS middleware so the tus headers join it.
+ */
+export const tusDiscovery = createMiddleware<AppEnv>(async (c, next) => {
+  await next();
+  if (c.req.method !== 'OPTIONS' || !/\/nemo_agent\/me\/[^/]+\/tus(\/[^/]+)?\/?$/.test(c.req.path)) return;
+  for (const [k, v] of Object.entries({ ...tusDiscoveryHeaders(), 'Tus-Resumable': TUS_VERSION }))
+    c.res.headers.set(k, v);
+});
+
+tus.post(CREATE, requireAuth, async (c) => {
+  await drainBody(c.req.raw); // creation-with-upload is not offered: a body here carries nothing we keep
+  if (c.req.header('upload-defer-length') !== undefined)
+    throw new AppError(ErrorCode.BAD_REQUEST, 'Upload-Defer-Length is not supported: send Upload-Length');
+  const length = byteCountHeader(c.req.header('upload-length'));
+  if (length === null) throw new AppError(ErrorCode.BAD_REQUEST, 'Upload-Length is required (the file size in bytes)');
+  const metadata = parseUploadMetadata(c.req.header('upload-metadata'));
+  // `filetype` is read but not trusted: the content decides the type, as on the other upload routes.
+  const name = displayName(metadata.filename ?? metadata.name);
+  if (length > MAX_UPLOAD_BYTES) throw tooLarge(name);
+  if (length === 0) throw unsupported(name, 'file is empty (0 bytes)');
+  const id = newId('tus');
+  const mediaId = newId('med');
+  const sid = c.req.param('sid');
+  await c.var.user.tusCreate({
+    id,
+    session_id: sid,
+    name,
+    length,
+    media_id: mediaId,
+    r2_key: mediaKey(c.var.userId, mediaId, name),
+  });
+  const location = `${publicOrigin(c.env, c.req.url)}${new URL(c.req.url).pathname.replace(/\/$/, '')}/${id}`;
+  return c.body(null, 201, { Location: location, 'Upload-Offset': '0', 'Cache-Control': 'no-store' });
+});
+
+// Hono answers HEAD with this GET handler (body dropped); c.req.method still says HEAD.
+tus.get(UPLOAD, requireAuth, async (c) => {
+  const sid = c.req.param('sid');
+  const upload = await c.var.user.tusGet(sid, c.req.param('upload_id'));
+  const headers: Record<string, string> = {
+    'Upload-Offset': String(upload.upload_offset),
+    'Upload-Length': String(upload.length),
+    'Cache-Control': 'no-store',
+  };
+  if (upload.done_media_id) headers['Upload-Media-Id'] = upload.done_media_id;
+  if (c.req.method === 'HEAD') return c.body(null, 200, headers);
+  for (const [k, v] of Object.entries(headers)) c.header(k, v);
+  const media = upload.done_media_id ? await c.var.user.getMedia(sid, upload.done_media_id) : null;
+  return ok(
+    c,
+    { media: media ? [publicMedia(media)] : [] },
+    upload.done_media_id ? 'Upload complete' : 'Upload in progress',
+  );
+});
+
+tus.patch(UPLOAD, requireAuth, (c) => patchUpload(c));
+tus.delete(UPLOAD, requireAuth, (c) => terminateUpload(c));
+
+/** tus clients behind proxies that drop PATCH/DELETE send POST with X-HTTP-Method-Override. */
+tus.post(UPLOAD, requireAuth, async (c) => {
+  const override = c.req.header('x-http-method-override')?.toUpperCase();
+  if (override === 'PATCH') return patchUpload(c);
+  if (override === 'DELETE') return terminateUpload(c);
+  await drainBody(c.req.raw);
+  throw new AppError(ErrorCode.BAD_REQUEST, 'POST to an upload needs X-HTTP-Method-Override: PATCH or DELETE');
+});
+
+async function patchUpload(c: Ctx): Promise<Response> {
+  const contentType = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  if (contentType !== TUS_CONTENT_TYPE) {
+    await drainBody(c.req.raw);
+    return tusProtocolError(415, `PATCH bodies must be sent as Content-Type: ${TUS_CONTENT_TYPE}`);
+  }
+  const offset = byteCountHeader(c.req.header('upload-offset'));
+  if (offset === null) {
+    await drainBody(c.req.raw);
+    throw new AppError(ErrorCode.BAD_REQUEST, 'Upload-Offset is required (the offset this body starts at)');
+  }
+  const sid = c.req.param('sid')!;
+  let writer: TusPatchWriter;
+  try {
+    writer = await TusPatchWriter.open(c.env, c.var.user, c.var.userId, sid, c.req.param('upload_id')!, offset);
+  } catch (err) {
+    await drainBody(c.req.raw);
+    throw err;
+  }
+  const reader = c.req.raw.body?.getReader();
+  try {
+    for (let r = await reader?.read(); r && !r.done; r = await reader!.read()) await writer.write(r.value);
+  } catch (err) {
+    reader?.releaseLock();
+    await drainBody(c.req.raw);
+    if (err instanceof AppError && err.code === ErrorCode.UNSUPPORTED_MEDIA) await writer.abandon();
+    // A broken body (client gone) or an overflow: what arrived in order is kept for the resume.
+    else await writer.saveTail().catch(() => {});
+    throw err;
+  }
+  if (!writer.reachedEnd) {
+    await writer.saveTail();
+    return c.body(null, 204, { 'Upload-Offset': String(writer.offset) });
+  }
+  const record = await completeTusUpload(c.env, c.req.url, writer);
+  return c.body(null, 204, { 'Upload-Offset': String(record.size), 'Upload-Media-Id': record.media_id });
+}
+
+async function terminateUpload(c: Ctx): Promise<Response> {
+  await drainBody(c.req.raw);
+  const upload = await c.var.user.tusRemove(c.req.param('upload_id')!, c.req.param('sid')!);
+  if (upload) await releaseTusStorage(c.env.MEDIA, c.var.userId, upload);
+  return c.body(null, 204);
+}
+
+const tusErrors =
+  'Errors: 412 without Tus-Resumable: 1.0.0; 1001 no or bad token; 1002 session not found; 404 unknown upload.';
+
+export const tusDocs: RouteDoc[] = [
+  {
+    method: 'post',
+    path: '/api/upload-video/nemo_agent/me/{sid}/tus',
+    summary: `tus 1.0.0 creation (resumable upload, docs/tus.md): headers Tus-Resumable: 1.0.0, Upload-Length, Upload-Metadata (filename, filetype; base64). 201 with Location. ${tusErrors} 400 without Upload-Length; 4002 over ${MAX_UPLOAD_BYTES} bytes (data.max_bytes); 4001 empty; 429 too many unfinished uploads.`,
+    auth: true,
+    tags: ['media'],
+  },
+  {
+    method: 'patch',
+    path: '/api/upload-video/nemo_agent/me/{sid}/tus/{upload_id}',
+    summary: `tus 1.0.0 PATCH: Content-Type ${TUS_CONTENT_TYPE}, Upload-Offset = the stored offset; 204 with the new Upload-Offset; the PATCH with the last byte also carries Upload-Media-Id. ${tusErrors} 409 offset mismatch or another PATCH in progress (data.upload_offset); 415 other content type; 4001 content not accepted, truncated or unreadable (the upload is removed).`,
+    auth: true,
+    body: z.string().describe('the next bytes of the file'),
+    bodyType: TUS_CONTENT_TYPE,
+    tags: ['media'],
+  },
+  {
+    method: 'head',
+    path: '/api/upload-video/nemo_agent/me/{sid}/tus/{upload_id}',
+    summary: `tus 1.0.0 offset: Upload-Offset, Upload-Length, Upload-Media-Id once complete. ${tusErrors}`,
+    auth: true,
+    tags: ['media'],
+  },
+  {
+    method: 'get',
+    path: '/api/upload-video/nemo_agent/me/{sid}/tus/{upload_id}',
+    summary: `The upload's media once complete (empty list before), with the HEAD headers. ${tusErrors}`,
+    auth: true,
+    data: UploadData,
+    tags: ['media'],
+  },
+  {
+    method: 'delete',
+    path: '/api/upload-video/nemo_agent/me/{sid}/tus/{upload_id}',
+    summary: `tus 1.0.0 termination: aborts the upload and removes what it stored; 204. ${tusErrors}`,
+    auth: true,
+    tags: ['media'],
+  },
+  {
+    method: 'options',
+    path: '/api/upload-video/nemo_agent/me/{sid}/tus',
+    summary: `tus 1.0.0 discovery: Tus-Version, Tus-Extension (creation,termination), Tus-Max-Size ${MAX_UPLOAD_BYTES}. No auth.`,
+    tags: ['media'],
+  },
+];
