@@ -213,6 +213,59 @@ describe('tus 1.0.0 resumable uploads', () => {
     expect(await keysOf(u)).toEqual([row!.r2_key]); // the late PATCH's tail was removed
   }, 60_000);
 
+  it('Upload-Metadata: `name` is the fallback for `filename`; a malformed pair is a 400', async () => {
+    const u = await userWithSession();
+    const named = await call(createPath(u.session_id), {
+      method: 'POST',
+      token: u.token,
+      headers: { ...TUS, 'upload-length': String(fx.gif().length), 'upload-metadata': `name ${b64('日本.gif')},flag` },
+    });
+    expect(named.status).toBe(201);
+    await upload(u, new URL(named.headers.get('location')!).pathname, fx.gif(), []);
+    expect((await userStub(env, u.user_id).listMedia(u.session_id))[0]).toMatchObject({
+      name: '日本.gif',
+      kind: 'image',
+    });
+    const bad = await call(createPath(u.session_id), {
+      method: 'POST',
+      token: u.token,
+      headers: { ...TUS, 'upload-length': '10', 'upload-metadata': 'filename not*base64!' },
+    });
+    expect([bad.status, (await json(bad)).code]).toEqual([400, 400]);
+  });
+
+  it('POST with X-HTTP-Method-Override works as PATCH and DELETE', async () => {
+    const u = await userWithSession();
+    const file = fx.mp4();
+    const { path } = await create(u, file.length);
+    const res = await call(path, {
+      method: 'POST',
+      token: u.token,
+      headers: {
+        ...TUS,
+        'x-http-method-override': 'PATCH',
+        'content-type': 'application/offset+octet-stream',
+        'upload-offset': '0',
+      },
+      body: file.slice(0, 40),
+    });
+    expect([res.status, res.headers.get('upload-offset')]).toEqual([204, '40']);
+    const del = await call(path, {
+      method: 'POST',
+      token: u.token,
+      headers: { ...TUS, 'x-http-method-override': 'DELETE' },
+    });
+    expect(del.status).toBe(204);
+    expect(await keysOf(u)).toEqual([]);
+  });
+
+  it('at most 20 unfinished uploads per user', async () => {
+    const u = await userWithSession();
+    for (let i = 0; i < 20; i++) expect((await create(u, 1000)).res.status).toBe(201);
+    const { res } = await create(u, 1000);
+    expect([res.status, (await json(res)).code]).toEqual([429, 429]);
+  });
+
   it('a PATCH at the wrong offset is a 409 that names the stored offset', async () => {
     const u = await userWithSession();
     const file = fx.mp4();
