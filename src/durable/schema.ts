@@ -45,6 +45,8 @@ export const MIGRATIONS: readonly string[] = [
      lock_token TEXT, lock_at INTEGER, done_media_id TEXT,
      created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
    CREATE INDEX tus_uploads_updated ON tus_uploads(updated_at);`,
+  // tus: HEAD must repeat the creation's Upload-Metadata as the client sent it.
+  'ALTER TABLE tus_uploads ADD COLUMN metadata TEXT',
 ];
 
 export function migrate(sql: SqlStorage): void {

@@ -40,6 +40,8 @@ export interface TusUpload {
   mime: string | null;
   kind: string | null;
   done_media_id: string | null;
+  /** The creation's Upload-Metadata header as sent (HEAD repeats it). */
+  metadata: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -47,7 +49,10 @@ export interface TusUpload {
 /** What a PATCH writes back after each part and at its end. */
 export type TusProgress = Pick<TusUpload, 'upload_offset' | 'multipart_id' | 'parts' | 'tail_key' | 'mime' | 'kind'>;
 
-export type NewTusUpload = Pick<TusUpload, 'id' | 'session_id' | 'name' | 'length' | 'media_id' | 'r2_key'>;
+export type NewTusUpload = Pick<
+  TusUpload,
+  'id' | 'session_id' | 'name' | 'length' | 'media_id' | 'r2_key' | 'metadata'
+>;
 
 type Row = Omit<TusUpload, 'parts'> & { parts: string; lock_token: string | null; lock_at: number | null };
 
@@ -80,14 +85,15 @@ export function createTusUpload(sql: SqlStorage, u: NewTusUpload, nowMs: number)
       `At most ${MAX_OPEN_TUS_UPLOADS} unfinished uploads at a time: finish or DELETE one first`,
     );
   sql.exec(
-    `INSERT INTO tus_uploads (id, session_id, name, length, media_id, r2_key, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO tus_uploads (id, session_id, name, length, media_id, r2_key, metadata, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     u.id,
     u.session_id,
     u.name,
     u.length,
     u.media_id,
     u.r2_key,
+    u.metadata,
     nowMs,
     nowMs,
   );

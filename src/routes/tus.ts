@@ -29,6 +29,8 @@ import { UploadData } from './uploads.ts';
 type Ctx = Context<AppEnv>;
 
 const CREATE = '/nemo_agent/me/:sid/tus';
+/** Names and types only: anything bigger is not metadata we would keep. */
+const MAX_METADATA_CHARS = 4096;
 const UPLOAD = `${CREATE}/:upload_id`;
 
 export const tus = new Hono<AppEnv>();
@@ -65,7 +67,10 @@ tus.post(CREATE, requireAuth, async (c) => {
     throw new AppError(ErrorCode.BAD_REQUEST, 'Upload-Defer-Length is not supported: send Upload-Length');
   const length = byteCountHeader(c.req.header('upload-length'));
   if (length === null) throw new AppError(ErrorCode.BAD_REQUEST, 'Upload-Length is required (the file size in bytes)');
-  const metadata = parseUploadMetadata(c.req.header('upload-metadata'));
+  const rawMetadata = c.req.header('upload-metadata')?.trim() || null;
+  if (rawMetadata && rawMetadata.length > MAX_METADATA_CHARS)
+    throw new AppError(ErrorCode.BAD_REQUEST, `Upload-Metadata is limited to ${MAX_METADATA_CHARS} characters`);
+  const metadata = parseUploadMetadata(rawMetadata ?? undefined);
   // `filetype` is read but not trusted: the content decides the type, as on the other upload routes.
   const name = displayName(metadata.filename ?? metadata.name);
   if (length > MAX_UPLOAD_BYTES) throw tooLarge(name);
@@ -80,6 +85,7 @@ tus.post(CREATE, requireAuth, async (c) => {
     length,
     media_id: mediaId,
     r2_key: mediaKey(c.var.userId, mediaId, name),
+    metadata: rawMetadata,
   });
   const location = `${publicOrigin(c.env, c.req.url)}${new URL(c.req.url).pathname.replace(/\/$/, '')}/${id}`;
   return c.body(null, 201, { Location: location, 'Upload-Offset': '0', 'Cache-Control': 'no-store' });
@@ -94,6 +100,7 @@ tus.get(UPLOAD, requireAuth, async (c) => {
     'Upload-Length': String(upload.length),
     'Cache-Control': 'no-store',
   };
+  if (upload.metadata) headers['Upload-Metadata'] = upload.metadata;
   if (upload.done_media_id) headers['Upload-Media-Id'] = upload.done_media_id;
   if (c.req.method === 'HEAD') return c.body(null, 200, headers);
   for (const [k, v] of Object.entries(headers)) c.header(k, v);

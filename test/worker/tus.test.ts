@@ -123,6 +123,7 @@ describe('tus 1.0.0 resumable uploads', () => {
       String(file.length),
     ]);
     expect([h.headers.get('upload-media-id'), h.headers.get('cache-control')]).toEqual([mediaId, 'no-store']);
+    expect(h.headers.get('upload-metadata')).toBe(`filename ${b64('Straßenfest.mp4')},filetype ${b64('video/mp4')}`);
     const got = await json<{ media: { media_id: string; size: number }[] }>(await call(path, { token: u.token }));
     expect(got.data.media).toEqual([expect.objectContaining({ media_id: mediaId, size: file.length, kind: 'video' })]);
   }, 60_000);
