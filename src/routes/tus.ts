@@ -144,14 +144,23 @@ async function patchUpload(c: Ctx): Promise<Response> {
     throw err;
   }
   const reader = c.req.raw.body?.getReader();
+  let bodyBroke = false;
+  const next = () =>
+    reader?.read().catch((err: unknown) => {
+      bodyBroke = true;
+      throw err;
+    });
   try {
-    for (let r = await reader?.read(); r && !r.done; r = await reader!.read()) await writer.write(r.value);
+    for (let r = await next(); r && !r.done; r = await next()) await writer.write(r.value);
   } catch (err) {
     reader?.releaseLock();
     await drainBody(c.req.raw);
     if (err instanceof AppError && err.code === ErrorCode.UNSUPPORTED_MEDIA) await writer.abandon();
     // A broken body (client gone) or an overflow: what arrived in order is kept for the resume.
     else await writer.saveTail().catch(() => {});
+    // The client is usually gone by now; an expected event, not a logged internal error.
+    if (bodyBroke)
+      throw new AppError(ErrorCode.BAD_REQUEST, 'The request body broke off: HEAD for the stored offset, then resume');
     throw err;
   }
   if (!writer.reachedEnd) {
