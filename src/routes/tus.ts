@@ -14,6 +14,7 @@ import { publicOrigin } from '../lib/signing.ts';
 import { drainBody } from '../lib/upload/body.ts';
 import { MAX_UPLOAD_BYTES, tooLarge, unsupported } from '../lib/upload/limits.ts';
 import { displayName, mediaKey } from '../lib/upload/names.ts';
+import { prewarmAnalysis } from '../lib/upload/prewarm.ts';
 import { completeTusUpload } from '../lib/upload/tus-complete.ts';
 import {
   byteCountHeader,
@@ -168,6 +169,8 @@ async function patchUpload(c: Ctx): Promise<Response> {
     return c.body(null, 204, { 'Upload-Offset': String(writer.offset) });
   }
   const record = await completeTusUpload(c.env, c.req.url, writer);
+  const { language } = await c.var.user.getSession(sid);
+  prewarmAnalysis(c.env, c.executionCtx, publicOrigin(c.env, c.req.url), [record], language);
   return c.body(null, 204, { 'Upload-Offset': String(record.size), 'Upload-Media-Id': record.media_id });
 }
 
