@@ -188,7 +188,7 @@ export const tusDocs: RouteDoc[] = [
   {
     method: 'post',
     path: '/api/upload-video/nemo_agent/me/{sid}/tus',
-    summary: `tus 1.0.0 creation (resumable upload, docs/tus.md): headers Tus-Resumable: 1.0.0, Upload-Length, Upload-Metadata (filename, filetype; base64). 201 with Location. ${tusErrors} 400 without Upload-Length; 4002 over ${MAX_UPLOAD_BYTES} bytes (data.max_bytes); 4001 empty; 429 too many unfinished uploads.`,
+    summary: `tus 1.0.0 creation (resumable upload, README "Resumable uploads"): headers Tus-Resumable: 1.0.0, Upload-Length, Upload-Metadata (filename, filetype; base64). 201 with Location. ${tusErrors} 400 without Upload-Length; 4002 over ${MAX_UPLOAD_BYTES} bytes (data.max_bytes); 4001 empty; 429 too many unfinished uploads.`,
     auth: true,
     tags: ['media'],
   },
