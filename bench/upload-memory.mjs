@@ -17,13 +17,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
+import { descendants, rssMiB, SAMPLE_MS, sampler } from './lib/rss.mjs';
 
 const run = promisify(execFile);
 const MB = 1_000_000;
 const UPLOAD_BYTES = Number(process.env.UPLOAD_MB ?? 400) * MB;
 const PORT = Number(process.env.PORT ?? 8797);
 const BASE = `http://127.0.0.1:${PORT}`;
-const SAMPLE_MS = 100;
 const REFUSAL_TRIES = 5;
 /** wrangler.toml's development value (the bench signs a blob PUT URL for the control run). */
 const SIGNING_SECRET = process.env.SIGNING_SECRET ?? 'dev-only-signing-secret-change-me';
@@ -70,64 +70,6 @@ async function sha256File(path) {
   const hash = createHash('sha256');
   await pipeline(createReadStream(path), hash);
   return hash.digest('hex');
-}
-
-async function descendants(pid) {
-  const { stdout } = await run('ps', ['-eo', 'pid=,ppid=,comm=']);
-  const rows = stdout
-    .trim()
-    .split('\n')
-    .map((l) => l.trim().split(/\s+/));
-  const found = [];
-  const walk = (p) => {
-    for (const [child, parent, comm] of rows) {
-      if (parent === String(p)) {
-        found.push({ pid: Number(child), comm });
-        walk(child);
-      }
-    }
-  };
-  walk(pid);
-  return found;
-}
-
-/** Samples RSS (KiB, as ps reports it) of the given pids every SAMPLE_MS until stopped. */
-function sampler(pids) {
-  let peakKiB = 0;
-  let samples = 0;
-  let stopped = false;
-  const loop = (async () => {
-    while (!stopped) {
-      const t = Date.now();
-      try {
-        const { stdout } = await run('ps', ['-o', 'rss=', '-p', pids.join(',')]);
-        const total = stdout
-          .trim()
-          .split('\n')
-          .reduce((n, l) => n + Number(l.trim() || 0), 0);
-        peakKiB = Math.max(peakKiB, total);
-        samples++;
-      } catch {}
-      await new Promise((r) => setTimeout(r, Math.max(0, SAMPLE_MS - (Date.now() - t))));
-    }
-  })();
-  return {
-    async stop() {
-      stopped = true;
-      await loop;
-      return { peakMiB: +(peakKiB / 1024).toFixed(1), samples };
-    },
-  };
-}
-
-async function rssMiB(pids) {
-  const { stdout } = await run('ps', ['-o', 'rss=', '-p', pids.join(',')]);
-  return +(
-    stdout
-      .trim()
-      .split('\n')
-      .reduce((n, l) => n + Number(l.trim() || 0), 0) / 1024
-  ).toFixed(1);
 }
 
 async function curl(args) {
