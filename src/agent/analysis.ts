@@ -1,6 +1,6 @@
 /**
  * Speech analysis on demand: pauses and words of one uploaded file, from the media engine's
- * POST /analyse, cached in R2 under `analysis/<content_hash>.json` so the same file is never
+ * POST /analyse, cached in R2 under `analysis/<content_hash>.<lang>.json` so the same file is never
  * analysed twice (uploads may pre-warm the same key). No engine → a clear error, never a guess.
  */
 import { AnalyseResult } from '../lib/engine-protocol.ts';
@@ -17,8 +17,15 @@ export interface AnalysableMedia {
   content_hash: string | null;
 }
 
-export const analysisKey = (media: AnalysableMedia) =>
-  `analysis/${media.content_hash && /^[A-Za-z0-9_-]{8,}$/.test(media.content_hash) ? media.content_hash : `media-${media.media_id}`}.json`;
+const cacheId = (media: AnalysableMedia) =>
+  media.content_hash && /^[A-Za-z0-9_-]{8,}$/.test(media.content_hash) ? media.content_hash : `media-${media.media_id}`;
+
+/** Speech is recognised per language, so the cache is keyed by content and by the language's primary tag. */
+const primaryLanguage = (language: string) =>
+  (language.split('-')[0] ?? 'en').toLowerCase().replace(/[^a-z]/g, '') || 'en';
+
+export const analysisKey = (media: AnalysableMedia, language: string) =>
+  `analysis/${cacheId(media)}.${primaryLanguage(language)}.json`;
 
 export interface AnalysisOutcome {
   result: AnalyseResult;
@@ -31,7 +38,7 @@ export async function analyseMedia(
   media: AnalysableMedia,
   language: string,
 ): Promise<AnalysisOutcome> {
-  const key = analysisKey(media);
+  const key = analysisKey(media, language);
   const stored = await env.MEDIA.get(key);
   if (stored) {
     const parsed = AnalyseResult.safeParse(await stored.json().catch(() => null));
@@ -44,7 +51,7 @@ export async function analyseMedia(
     );
   }
   const url = await signBlobUrl(env.SIGNING_SECRET, origin, media.r2_key, 'GET', 3600);
-  const hash = key.slice('analysis/'.length, -'.json'.length);
+  const hash = cacheId(media);
   let res: Response;
   try {
     res = await fetch(`${env.ENGINE_URL.replace(/\/$/, '')}/analyse`, {

@@ -13,7 +13,11 @@ state.use('*', requireAuth);
 
 state.get('/nemo_agent/me/:sid/latest', async (c) => {
   const sid = c.req.param('sid');
-  const [{ draft, version }, media] = await Promise.all([c.var.user.getDraft(sid), c.var.user.listMedia(sid)]);
+  const [{ draft, version }, media, session] = await Promise.all([
+    c.var.user.getDraft(sid),
+    c.var.user.listMedia(sid),
+    c.var.user.getSession(sid),
+  ]);
   // generated_media lists the session's finished renders (filled in by the render module).
   const generated = await generatedMedia(
     c.env,
@@ -22,7 +26,7 @@ state.get('/nemo_agent/me/:sid/latest', async (c) => {
   );
   // analysis_ready: the pauses and words of this file are cached, so speech edits need no engine call.
   const ready = await Promise.all(
-    media.map(async (m) => m.kind !== 'image' && (await c.env.MEDIA.head(analysisKey(m))) !== null),
+    media.map(async (m) => m.kind !== 'image' && (await c.env.MEDIA.head(analysisKey(m, session.language))) !== null),
   );
   const videoInfos = media.map((m, i) => ({ ...publicMedia(m), analysis_ready: ready[i] }));
   return ok(c, { draft, draft_version: version, video_infos: videoInfos, generated_media: generated });

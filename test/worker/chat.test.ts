@@ -56,7 +56,8 @@ async function cacheAnalysis(hash: string) {
     asr_provider: 'fixture',
     cached: false,
   };
-  await env.MEDIA.put(`analysis/${hash}.json`, JSON.stringify(result));
+  // Sessions in these tests are English: the cache is keyed by content hash and language.
+  await env.MEDIA.put(`analysis/${hash}.en.json`, JSON.stringify(result));
 }
 
 function runSse(token: string | undefined, body: unknown) {
