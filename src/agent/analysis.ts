@@ -1,6 +1,6 @@
 /**
  * Speech analysis on demand: pauses and words of one uploaded file, from the media engine's
- * POST /analyse, cached in R2 under `analysis/<content_hash>.<lang>.json` so the same file is never
+ * POST /analyse, cached in R2 under `u/<userId>/analysis/<content_hash>.<lang>.json` so the same file is never
  * analysed twice (uploads may pre-warm the same key). No engine → a clear error, never a guess.
  */
 import { AnalyseResult } from '../lib/engine-protocol.ts';
@@ -24,8 +24,14 @@ const cacheId = (media: AnalysableMedia) =>
 const primaryLanguage = (language: string) =>
   (language.split('-')[0] ?? 'en').toLowerCase().replace(/[^a-z]/g, '') || 'en';
 
-export const analysisKey = (media: AnalysableMedia, language: string) =>
-  `analysis/${cacheId(media)}.${primaryLanguage(language)}.json`;
+/**
+ * The cache lives beside the upload, under its owner's prefix (`u/<userId>/`), so purging a user
+ * removes the words of their videos too; the engine's own cache still dedupes across users.
+ */
+export const analysisKey = (media: AnalysableMedia, language: string) => {
+  const owner = /^u\/[^/]+\//.exec(media.r2_key)?.[0] ?? 'shared/';
+  return `${owner}analysis/${cacheId(media)}.${primaryLanguage(language)}.json`;
+};
 
 export interface AnalysisOutcome {
   result: AnalyseResult;

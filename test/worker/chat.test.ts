@@ -37,7 +37,7 @@ async function addClip(userId: string, sessionId: string, mediaId: string, hash:
 }
 
 /** What the engine's analysis left in R2 for a clip (the cache the chat reads before asking the engine). */
-async function cacheAnalysis(hash: string) {
+async function cacheAnalysis(userId: string, hash: string) {
   const result: AnalyseResult = {
     content_hash: hash,
     duration_ms: 10_000,
@@ -56,8 +56,8 @@ async function cacheAnalysis(hash: string) {
     asr_provider: 'fixture',
     cached: false,
   };
-  // Sessions in these tests are English: the cache is keyed by content hash and language.
-  await env.MEDIA.put(`analysis/${hash}.en.json`, JSON.stringify(result));
+  // Sessions in these tests are English: the cache sits under the owner, keyed by content hash and language.
+  await env.MEDIA.put(`u/${userId}/analysis/${hash}.en.json`, JSON.stringify(result));
 }
 
 function runSse(token: string | undefined, body: unknown) {
@@ -102,7 +102,7 @@ describe('POST /run_sse', () => {
   it('streams a full turn: analysis, edits, paired ids, final summary; the draft is saved', async () => {
     const u = await userWithSession();
     await addClip(u.user_id, u.session_id, 'med_talk01', 'hash_talk_0001');
-    await cacheAnalysis('hash_talk_0001');
+    await cacheAnalysis(u.user_id, 'hash_talk_0001');
     const evs = await events(
       await runSse(u.token, {
         appName: 'nemo_agent',
