@@ -10,6 +10,7 @@ import * as registration from './registration.ts';
 import * as renders from './renders.ts';
 import { migrate } from './schema.ts';
 import { type Attribution, createSession, deleteSessionRows, getSession, listSessions, readDraft } from './sessions.ts';
+import * as tokens from './tokens.ts';
 import * as tus from './tus-uploads.ts';
 
 /**
@@ -42,31 +43,8 @@ export class UserDO extends DurableObject<Env> {
   }
 
   // ── tokens ────────────────────────────────────────────────────────────────
-  async mintToken(args: { userId: string; tokenHash: string; nowMs: number; ttlMs: number; starterCredits: number }) {
-    const minted = this.tx(() => {
-      const known = this.sql.exec("SELECT v FROM meta WHERE k = 'user_id'").toArray().length > 0;
-      if (!known) {
-        this.sql.exec(
-          "INSERT INTO meta (k, v) VALUES ('user_id', ?), ('created_at', ?)",
-          args.userId,
-          String(args.nowMs),
-        );
-        credits.grant(this.sql, args.starterCredits, 'starter grant (anonymous)', args.nowMs);
-      }
-      const expiresAt = args.nowMs + args.ttlMs;
-      this.sql.exec(
-        'INSERT INTO tokens (hash, created_at, expires_at) VALUES (?, ?, ?)',
-        args.tokenHash,
-        args.nowMs,
-        expiresAt,
-      );
-      return {
-        user_id: args.userId,
-        credits: credits.balance(this.sql).available,
-        expires_at: expiresAt,
-        is_new: !known,
-      };
-    });
+  async mintToken(args: tokens.MintArgs) {
+    const minted = this.tx(() => tokens.mint(this.sql, args));
     // A new token pushes this user's expiry (alarm and cleanup index marker) further out. A hiccup
     // here must not fail the sign-in: the next alarm or mint puts the marker right.
     await this.runCleanup(args.nowMs).catch((err) =>
@@ -75,29 +53,12 @@ export class UserDO extends DurableObject<Env> {
     return minted;
   }
 
-  /** Returns why a token is refused instead of throwing: refusals are routine, not errors. */
   authenticate(tokenHash: string, nowMs: number) {
-    return this.tx((): { ok: true; userId: string } | { ok: false; reason: string } => {
-      const row = this.sql.exec('SELECT expires_at, revoked_at FROM tokens WHERE hash = ?', tokenHash).toArray()[0] as
-        | { expires_at: number; revoked_at: number | null }
-        | undefined;
-      if (!row) return { ok: false, reason: 'Unknown token' };
-      if (row.revoked_at !== null) return { ok: false, reason: 'Token revoked' };
-      if (row.expires_at <= nowMs) return { ok: false, reason: 'Token expired' };
-      return { ok: true, userId: this.userId() };
-    });
+    return this.tx(() => tokens.verify(this.sql, tokenHash, nowMs));
   }
 
   revokeToken(tokenHash: string, nowMs: number) {
-    return this.tx(
-      () =>
-        this.sql.exec('UPDATE tokens SET revoked_at = ? WHERE hash = ? AND revoked_at IS NULL', nowMs, tokenHash)
-          .rowsWritten > 0,
-    );
-  }
-
-  private userId(): string {
-    return (this.sql.exec("SELECT v FROM meta WHERE k = 'user_id'").toArray()[0]?.v as string | undefined) ?? '';
+    return this.tx(() => tokens.revoke(this.sql, tokenHash, nowMs));
   }
 
   // ── credits ───────────────────────────────────────────────────────────────
