@@ -107,6 +107,10 @@ const ROWS: Row[] = [
   ['make the music quieter', [['set_volume', { target: 'music', volume: 0.18 }]], { draft: WITH_MUSIC }],
   ['trim pauses longer than one and a half seconds', [['trim_pauses', { min_silence_ms: 1500 }]]],
   ['fade out over 2 seconds', [['fade', { direction: 'out', duration_ms: 2000 }]]],
+  // README's own example: "in and out" is both ends, not a fade in.
+  ['fade in and out', [['fade', { direction: 'both', duration_ms: 1000 }]]],
+  ['fade in/out over 2 seconds', [['fade', { direction: 'both', duration_ms: 2000 }]]],
+  ['fade in', [['fade', { direction: 'in' }]]],
   // File references by name or order.
   ['add the third clip', [['append_clips', { media_ids: ['m3'] }]]],
   ['append beach.mp4', [['append_clips', { media_ids: ['m3'] }]]],

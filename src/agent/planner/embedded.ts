@@ -55,7 +55,10 @@ const LEADING_FILLER =
 /** Splits a request into clauses; quoted text is never split and keeps its case. */
 export function splitClauses(text: string): string[] {
   const quoted: string[] = [];
-  const masked = text.replace(QUOTE_RE, (q) => `\u{E000}${quoted.push(q) - 1}\u{E001}`);
+  const masked = text
+    .replace(QUOTE_RE, (q) => `\u{E000}${quoted.push(q) - 1}\u{E001}`)
+    // "fade in and out" is one request: keep " and " from cutting it into "fade in" + "out".
+    .replace(/\bfade([ -]?)(in|out)\s+and\s+(out|in)\b/gi, 'fade$1$2/$3');
   return numbersToDigits(masked)
     .split(new RegExp(SPLIT_RE.source, 'giu'))
     .map((c) => (c ?? '').trim())

@@ -168,8 +168,10 @@ export const fadeRule: Rule = {
   match: ({ clause }) => {
     const text = clause.bare;
     if (!/\bfade|淡入|淡出|渐入|渐出|渐隐|渐显/.test(text) || MUSIC_WORDS.test(text)) return null;
-    const hasIn = /fade[ -]?in|fade from black|淡入|渐入|渐显/.test(text);
-    const hasOut = /fade[ -]?out|fade to black|淡出|渐出|渐隐/.test(text);
+    // "fade in and out" / "fade in/out" name both ends with one "fade".
+    const both = /\bfade[ -]?(?:in\s*(?:and|&|\/|\+)\s*out|out\s*(?:and|&|\/|\+)\s*in)\b/.test(text);
+    const hasIn = both || /fade[ -]?in|fade from black|淡入|渐入|渐显/.test(text);
+    const hasOut = both || /fade[ -]?out|fade to black|淡出|渐出|渐隐/.test(text);
     const direction = hasIn === hasOut ? 'both' : hasIn ? 'in' : 'out';
     const off = /\b(no|remove|without)\b.*fade|去掉|取消|不要/.test(text);
     return { calls: [call('fade', { direction, duration_ms: off ? 0 : (firstTimeMs(text) ?? 1000) })] };
