@@ -18,6 +18,8 @@ beforeAll(async () => {
   await ffmpeg('-f', 'lavfi', '-i', 'testsrc2=s=300x200:d=2', '-c:v', 'libvpx-vp9', '-an', join(d, 'silent.webm'));
   await ffmpeg('-f', 'lavfi', '-i', 'testsrc2=s=64x48', '-frames:v', '1', join(d, 'still.png'));
   await ffmpeg('-f', 'lavfi', '-i', 'testsrc2=s=64x48', '-frames:v', '1', join(d, 'still.jpg'));
+  await ffmpeg('-f', 'lavfi', '-i', 'testsrc2=s=64x48', '-frames:v', '1', join(d, 'still.gif'));
+  await ffmpeg('-f', 'lavfi', '-i', 'testsrc2=s=64x48:r=10:d=1', join(d, 'animated.gif'));
   await ffmpeg('-f', 'lavfi', '-i', 'sine=d=1.5', '-c:a', 'libmp3lame', join(d, 'tone.mp3'));
   await ffmpeg('-f', 'lavfi', '-i', 'sine=d=1', join(d, 'tone.wav'));
   await writeFile(join(d, 'junk.mp4'), Buffer.from('this is not a video at all, just text'.repeat(20)));
@@ -42,7 +44,7 @@ describe('POST /probe', () => {
   });
 
   it('describes images and audio files', async () => {
-    for (const name of ['still.png', 'still.jpg']) {
+    for (const name of ['still.png', 'still.jpg', 'still.gif']) {
       const { json } = await fx.call('POST', '/probe', { url: fx.files.url(name) });
       expect(json).toMatchObject({ kind: 'image', width: 64, height: 48, duration_ms: null, has_audio: false });
     }
@@ -50,6 +52,9 @@ describe('POST /probe', () => {
     expect(mp3).toMatchObject({ kind: 'audio', audio_codec: 'mp3', has_audio: true, width: null });
     expect(Math.abs(mp3.duration_ms - 1500)).toBeLessThan(80);
     expect((await fx.call('POST', '/probe', { url: fx.files.url('tone.wav') })).json.kind).toBe('audio');
+    // An animated GIF is a (silent) clip.
+    const gif = (await fx.call('POST', '/probe', { url: fx.files.url('animated.gif') })).json;
+    expect(gif).toMatchObject({ kind: 'video', width: 64, height: 48, fps: 10, has_audio: false });
   });
 
   it('answers 422 for a file ffprobe cannot read and 400 for a bad body', async () => {

@@ -4,7 +4,8 @@ import { type FfprobeOutput, type FfprobeStream, probe } from '../ffmpeg/run-ffm
 
 /** Still-image codecs: a "video" stream with one of these is a picture, not a clip. */
 const IMAGE_CODECS = new Set(['png', 'mjpeg', 'webp', 'bmp', 'tiff', 'jpegls']);
-const IMAGE_FORMATS = /image2|_pipe$|^png|^webp/;
+/** Containers of a single picture; `gif` too, whose one-frame files are stills (animated ones are clips). */
+const IMAGE_FORMATS = /image2|_pipe$|^png|^webp|^gif$/;
 
 export class UnreadableMediaError extends Error {}
 
@@ -28,7 +29,7 @@ export function describeProbe(out: FfprobeOutput): ProbeResult {
   const isImage =
     !!video &&
     !audio &&
-    (IMAGE_CODECS.has(video.codec_name ?? '') || (isGif && frames <= 1)) &&
+    (IMAGE_CODECS.has(video.codec_name ?? '') || (isGif && frames === 1)) &&
     IMAGE_FORMATS.test(format);
   const kind = isImage ? 'image' : video ? 'video' : 'audio';
   const durationS = Number(out.format.duration ?? video?.duration ?? audio?.duration);
