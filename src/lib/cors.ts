@@ -23,6 +23,11 @@ export const apiCors = cors({
     'Upload-Offset',
     'Upload-Metadata',
     'Upload-Defer-Length',
+    // tus clients behind proxies that drop PATCH/DELETE (tus-js-client's overridePatchMethod).
+    'X-HTTP-Method-Override',
+    // SSE client libraries for /run_sse send these (fetch-event-source, EventSource polyfills).
+    'Cache-Control',
+    'Last-Event-ID',
   ],
   exposeHeaders: [
     'X-Request-Id',

@@ -22,6 +22,12 @@ describe('health, openapi and errors', () => {
       ['/api/tasks/me/with-session/nemo_agent', 'post'],
       ['/api/credits/balance/simple', 'get'],
       ['/api/state/nemo_agent/me/{sid}/latest', 'get'],
+      ['/run_sse', 'post'],
+      ['/api/upload-video/nemo_agent/me/{sid}', 'post'],
+      ['/api/upload-video/nemo_agent/me/{sid}/raw', 'put'],
+      ['/api/render/proxy/lambda', 'post'],
+      ['/api/render/proxy/lambda/{render_id}', 'get'],
+      ['/s/{share_id}', 'get'],
       ['/health', 'get'],
     ] as const) {
       expect(doc.paths[path]?.[method], `${method} ${path}`).toBeDefined();
@@ -75,6 +81,31 @@ describe('CORS for browser clients', () => {
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
     expect(res.headers.get('access-control-allow-methods')).toContain('PUT');
     expect(res.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('x-file-name');
+  });
+
+  it('allows the headers of tus method override and of SSE client libraries in a preflight', async () => {
+    // tus-js-client's overridePatchMethod sends X-HTTP-Method-Override (README, tus); SSE polyfills
+    // send Cache-Control and, when resuming, Last-Event-ID. A header missing here fails the preflight.
+    for (const [path, method, requested] of [
+      [
+        '/api/upload-video/nemo_agent/me/ses_x/tus/tus_x',
+        'POST',
+        'authorization, tus-resumable, upload-offset, x-http-method-override, content-type',
+      ],
+      ['/run_sse', 'POST', 'authorization, content-type, cache-control, last-event-id'],
+    ] as const) {
+      const res = await call(path, {
+        method: 'OPTIONS',
+        headers: {
+          origin: 'https://editor.example',
+          'access-control-request-method': method,
+          'access-control-request-headers': requested,
+        },
+      });
+      expect(res.status).toBe(204);
+      const allowed = (res.headers.get('access-control-allow-headers') ?? '').toLowerCase().split(/\s*,\s*/);
+      for (const h of requested.split(', ')) expect(allowed, `${path}: ${h}`).toContain(h);
+    }
   });
 
   it('puts CORS headers on envelope answers, errors included', async () => {
