@@ -18,9 +18,10 @@ import { publicOrigin } from '../lib/signing.ts';
 import { parseJson } from '../lib/validate.ts';
 import { getRenderStatus, startRender } from '../render/start-render.ts';
 
+// ADK's Content and Part have every field optional, and Python clients often send unset ones as null.
 const Message = z.object({
-  role: z.string().default('user'),
-  parts: z.array(z.object({ text: z.string().optional() }).passthrough()).min(1),
+  role: z.string().nullish(),
+  parts: z.array(z.object({ text: z.string().nullish() }).passthrough()).min(1),
 });
 
 export const RunSseBody = z
@@ -31,9 +32,9 @@ export const RunSseBody = z
     sessionId: z.string().min(1).optional(),
     new_message: Message.optional(),
     newMessage: Message.optional(),
-    user_id: z.string().optional(),
-    userId: z.string().optional(),
-    streaming: z.boolean().optional(),
+    user_id: z.string().nullish(),
+    userId: z.string().nullish(),
+    streaming: z.boolean().nullish(),
   })
   .superRefine((b, ctx) => {
     if (!b.session_id && !b.sessionId)

@@ -175,6 +175,29 @@ describe('POST /run_sse', () => {
     expect((await latestDraft(u.token, u.session_id)).m?.title).toBe('城市之梦');
   });
 
+  it('takes the nulls an ADK client serialises for unset fields (role, a non-text part, user_id, streaming)', async () => {
+    // google-genai's Content/Part dumped without exclude_none: every unset field is null.
+    const u = await userWithSession();
+    const evs = await events(
+      await runSse(u.token, {
+        app_name: 'nemo_agent',
+        session_id: u.session_id,
+        user_id: null,
+        streaming: null,
+        state_delta: null,
+        new_message: {
+          role: null,
+          parts: [
+            { text: 'add a title "Hi"', inline_data: null, function_call: null },
+            { text: null, inline_data: { mime_type: 'image/png', data: 'AA==' } },
+          ],
+        },
+      }),
+    );
+    expect(fnCalls(evs).map((c) => c.name)).toEqual(['set_title']);
+    expect((await latestDraft(u.token, u.session_id)).m?.title).toBe('Hi');
+  });
+
   it("answers 1002 for another user's session, without revealing it exists", async () => {
     const owner = await userWithSession();
     const other = await userWithSession();
