@@ -18,7 +18,7 @@ export const RenderBody = z.object({
     .string()
     .url()
     .regex(/^https?:\/\//, 'webhook_url must be http(s)')
-    .optional(),
+    .nullish(),
 });
 
 export const RenderStarted = z.object({

@@ -6,12 +6,19 @@ import { ok } from '../lib/envelope.ts';
 import type { RouteDoc } from '../lib/openapi-registry.ts';
 import { parseJson } from '../lib/validate.ts';
 
+// Both optional; null (how many clients send "not set") means the default too.
 export const CreateSessionBody = z.object({
-  task_name: z.string().min(1).max(200).default('project'),
+  task_name: z
+    .string()
+    .min(1)
+    .max(200)
+    .nullish()
+    .transform((v) => v ?? 'project'),
   language: z
     .string()
     .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'language must be a BCP-47 tag such as "en" or "zh-CN"')
-    .default('en'),
+    .nullish()
+    .transform((v) => v ?? 'en'),
 });
 
 export const SessionData = z.object({ session_id: z.string(), task_id: z.string() });

@@ -2,6 +2,7 @@ import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { userStub } from '../../src/lib/user-stub.ts';
 import { renderInstanceId } from '../../src/render/render-keys.ts';
+import { RenderBody } from '../../src/routes/render.ts';
 import { call, json, mintToken } from './helpers.ts';
 import {
   doneJob,
@@ -268,6 +269,11 @@ describe('render webhook', () => {
     );
     expect(body.code).toBe(400);
     expect(body.message).toMatch(/webhook_url/);
+  });
+
+  it('takes webhook_url: null as no webhook', () => {
+    const body = { id: 'r_nohook', sessionId: 'ses_x', draft: draftOf('med_x'), webhook_url: null };
+    expect(RenderBody.safeParse(body).success).toBe(true);
   });
 });
 

@@ -37,6 +37,21 @@ describe('sessions', () => {
     expect(list.data.sessions[0]).toMatchObject({ language: 'en', task_name: 'project' });
   });
 
+  it('defaults task_name and language sent as null', async () => {
+    const { token } = await mintToken();
+    const res = await call('/api/tasks/me/with-session/nemo_agent', {
+      method: 'POST',
+      token,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ task_name: null, language: null }),
+    });
+    expect((await json(res)).code).toBe(0);
+    const list = await json<{ sessions: { language: string; task_name: string }[] }>(
+      await call('/api/sessions', { token }),
+    );
+    expect(list.data.sessions[0]).toMatchObject({ language: 'en', task_name: 'project' });
+  });
+
   it.each([
     ['not JSON', '{nope', /not valid JSON/],
     ['a bad language', { task_name: 'p', language: 'english please' }, /field `language`/],
