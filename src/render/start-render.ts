@@ -72,8 +72,8 @@ export async function startRender(
   const existing = await user.getRender(id);
   if (!existing) {
     assertPlanAllows('free', draft.w, draft.h);
-    const known = new Set((await user.listMedia(args.sessionId)).map((m) => m.media_id));
-    const unknown = referencedMedia(draft).filter((m) => !known.has(m));
+    const kinds = new Map((await user.listMedia(args.sessionId)).map((m) => [m.media_id, m.kind]));
+    const unknown = referencedMedia(draft).filter((m) => !kinds.has(m));
     if (unknown.length) {
       throw new AppError(
         ErrorCode.BAD_REQUEST,
@@ -81,6 +81,8 @@ export async function startRender(
         { unknown_media: unknown },
       );
     }
+    const misplaced = misplacedMedia(draft, kinds);
+    if (misplaced) throw new AppError(ErrorCode.BAD_REQUEST, `Invalid draft: ${misplaced}`);
   }
   const { render, created } = await user.createRender({
     renderId: id,
@@ -113,6 +115,23 @@ export async function startRender(
 }
 
 const ORPHAN_AFTER_MS = 30_000;
+
+/**
+ * The engine refuses these too, but only once the render runs: caught here they are a 400 naming
+ * the field instead of a render that is accepted, frozen and then fails.
+ */
+function misplacedMedia(draft: Draft, kinds: Map<string, string>): string | null {
+  for (const [ti, track] of draft.t.entries()) {
+    if (track.tt === 7) continue;
+    for (const [si, seg] of track.sg.entries()) {
+      const kind = kinds.get(seg.src);
+      if (track.tt === 0 && kind === 'audio') return `draft.t.${ti}.sg.${si}.src: ${seg.src} is audio on a video track`;
+      if (track.tt === 1 && kind === 'image')
+        return `draft.t.${ti}.sg.${si}.src: ${seg.src} is an image on an audio track`;
+    }
+  }
+  return null;
+}
 
 /** Creates the render's instance once; a second create of the same id throws, which means "already started". */
 async function ensureWorkflow(env: Env, params: RenderParams, checkFirst: boolean): Promise<void> {

@@ -346,6 +346,44 @@ describe('POST /api/render/proxy/lambda refusals', () => {
     expect((await json(res)).code).toBe(402);
   });
 
+  it('refuses audio on a video track and an image on an audio track with 400, freezing nothing', async () => {
+    // Found only by the engine, after the POST, these were a render that failed later.
+    const u = await userWithClip();
+    for (const [mediaId, kind] of [
+      ['med_song01', 'audio'],
+      ['med_pic001', 'image'],
+    ] as const) {
+      await userStub(env, u.user_id).addMedia(
+        u.session_id,
+        {
+          media_id: mediaId,
+          name: `${mediaId}.x`,
+          kind,
+          mime: 'application/octet-stream',
+          size: 1,
+          r2_key: `u/${u.user_id}/media/${mediaId}/x`,
+          content_hash: null,
+        },
+        null,
+      );
+    }
+    const audioOnVideo = await postRender(u.token, {
+      id: 'r_kind1',
+      sessionId: u.session_id,
+      draft: draftOf('med_song01'),
+    });
+    expect(audioOnVideo.status).toBe(400);
+    expect((await json(audioOnVideo)).message).toMatch(/draft\.t\.0\.sg\.0\.src: med_song01 is audio on a video track/);
+    const imageOnAudio = draftOf(u.mediaId, 10_000, {
+      t: [...draftOf(u.mediaId).t, { id: 'a1', tt: 1, m: {}, sg: [{ id: 'sa', src: 'med_pic001', s: 0, d: 1000 }] }],
+    });
+    const res = await postRender(u.token, { id: 'r_kind2', sessionId: u.session_id, draft: imageOnAudio });
+    expect(res.status).toBe(400);
+    expect((await json(res)).message).toMatch(/draft\.t\.1\.sg\.0\.src: med_pic001 is an image on an audio track/);
+    expect((await json(await call('/api/render/proxy/lambda/r_kind1', { token: u.token }))).code).toBe(404);
+    expect(await expectBalanced(u.user_id)).toMatchObject({ available: 100, frozen: 0 });
+  });
+
   it('names unknown media and bad fields with 400', async () => {
     const u = await userWithClip();
     const unknown = await json(
