@@ -76,7 +76,9 @@ export class RenderWorkflow extends WorkflowEntrypoint<Env, RenderParams> {
         return true;
       });
     } catch (err) {
-      failure = err instanceof Error ? err.message : String(err);
+      // An error thrown inside a step comes back with its class name in front ("NonRetryableError: …"):
+      // the user reads the message, not our class names.
+      failure = (err instanceof Error ? err.message : String(err)).replace(/^(?:NonRetryable)?Error: /, '');
       await step.do('refund credits', QUICK, () => user.settleCredits(renderId, 'refund', `render ${renderId} failed`));
       await step.do('mark render', QUICK, async () => {
         await user.finishRender(renderId, 'failed', failure);

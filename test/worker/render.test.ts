@@ -1,4 +1,5 @@
 import { env } from 'cloudflare:test';
+import { NonRetryableError } from 'cloudflare:workflows';
 import { describe, expect, it } from 'vitest';
 import { userStub } from '../../src/lib/user-stub.ts';
 import { renderInstanceId } from '../../src/render/render-keys.ts';
@@ -81,12 +82,32 @@ describe('render workflow', () => {
     const p = await poll(u.token, rid);
     expect(p.data).toMatchObject({ status: 'failed', progress: 0.4 });
     expect(p.data.error).toMatch(/could not render.*ffmpeg exited with code 1/);
+    // What the user reads: no internal error class name in front.
+    expect(p.data.error).not.toMatch(/^\w*Error: /);
     expect(p.data.url).toBeUndefined();
     expect(await expectBalanced(u.user_id)).toMatchObject({ available: 100, frozen: 0, spent: 0 });
     expect(await ledgerFor(u.user_id, rid)).toEqual([
       ['refund', 1],
       ['freeze', 1],
     ]);
+  });
+
+  it('reports an engine refusal without the internal error class in front', async () => {
+    const u = await userWithClip();
+    const rid = 'render_refused_1';
+    await using wf = await introspect(u.user_id, rid);
+    await wf.modify(async (m) => {
+      await m.disableSleeps();
+      await m.mockStepError(
+        { name: 'start engine job' },
+        new NonRetryableError('The media engine refused the render: draft.w: must be even'),
+      );
+    });
+    await postRender(u.token, { id: rid, sessionId: u.session_id, draft: draftOf(u.mediaId) });
+    await wf.waitForStatus('complete');
+    const p = await poll(u.token, rid);
+    expect(p.data).toMatchObject({ status: 'failed' });
+    expect(p.data.error).toBe('The media engine refused the render: draft.w: must be even');
   });
 
   it('restarts an engine that dies a bounded number of times, then fails and refunds', async () => {
