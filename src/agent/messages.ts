@@ -101,12 +101,33 @@ export function uploadHelp(lang: Lang, sessionId: string): string {
 }
 
 /** "chat:trim_pauses+add_captions" → "trim pauses, add captions". */
-function opList(op: string): string {
-  return op
-    .replace(/^chat:/, '')
-    .split('+')
-    .map((o) => o.replace(/_/g, ' '))
-    .join(', ');
+/** Operation names as a Chinese session reads them in "undid …" (an unknown name is shown as it is). */
+const OP_NAMES_ZH: Record<string, string> = {
+  place_media: '放置素材',
+  trim_pauses: '剪掉停顿',
+  remove_fillers: '去掉口头禅',
+  add_captions: '加字幕',
+  set_title: '设标题',
+  add_text: '加文字',
+  add_music: '加背景音乐',
+  set_aspect: '改画幅',
+  trim_to: '截取',
+  cut_range: '剪掉片段',
+  set_speed: '调速',
+  fade: '淡入淡出',
+  set_volume: '调音量',
+  mute: '静音',
+  normalize_loudness: '响度标准化',
+  denoise: '降噪',
+  append_clips: '追加素材',
+  reorder: '调整顺序',
+  remove_track: '删除轨道',
+};
+
+function opList(op: string, lang: Lang = 'en'): string {
+  const names = op.replace(/^chat:/, '').split('+');
+  if (lang === 'zh') return names.map((o) => OP_NAMES_ZH[o] ?? o.replace(/_/g, ' ')).join('、');
+  return names.map((o) => o.replace(/_/g, ' ')).join(', ');
 }
 
 export const TEXT = {
@@ -138,8 +159,8 @@ export const TEXT = {
       `可用积分 ${b.available}（冻结 ${b.frozen}，共 ${b.total}）。`,
     nothingToUndo: '没有可以撤销的操作。',
     nothingToRedo: '没有可以重做的操作。',
-    undone: (op: string) => `已撤销上一步（${opList(op)}）`,
-    redone: (op: string) => `已重做（${opList(op)}）`,
+    undone: (op: string) => `已撤销上一步（${opList(op, 'zh')}）`,
+    redone: (op: string) => `已重做（${opList(op, 'zh')}）`,
     renderStarted: (id: string, cost: number) => `开始导出（渲染 ${id}，预扣 ${cost} 积分）。`,
     renderProgress: (p: number) => `渲染中… ${Math.round(p * 100)}%`,
     renderDone: (url: string, share?: string) => `视频已生成。下载：${url}${share ? `\n分享：${share}` : ''}`,

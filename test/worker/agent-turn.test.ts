@@ -172,6 +172,14 @@ describe('runTurn', () => {
     expect(texts(none).at(-1)).toMatch(/nothing to undo/);
   });
 
+  it('names the undone and redone edits in Chinese in a Chinese session', async () => {
+    const { deps } = memoryDeps(baseDraft(), { language: 'zh-CN' });
+    await turn(deps, '改成方形，淡入淡出');
+    const undone = texts(await turn(deps, '撤销')).at(-1);
+    expect(undone).toMatch(/^完成：已撤销上一步（改画幅、淡入淡出）。/);
+    expect(texts(await turn(deps, '重做')).at(-1)).toMatch(/^完成：已重做（改画幅、淡入淡出）。/);
+  });
+
   it('credits, status and upload help answer without editing', async () => {
     const { deps, commits } = memoryDeps(baseDraft());
     expect(texts(await turn(deps, 'balance')).at(-1)).toMatch(/90 credits available/);
