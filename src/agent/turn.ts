@@ -32,9 +32,9 @@ interface TurnState {
   analysis: Record<string, MediaAnalysis>;
 }
 
-function toTurnError(err: unknown): TurnError {
+function toTurnError(err: unknown, lang: Lang): TurnError {
   if (err instanceof TurnError) return err;
-  if (err instanceof OpError) return new TurnError(err.code.toUpperCase(), err.message);
+  if (err instanceof OpError) return new TurnError(err.code.toUpperCase(), (lang === 'zh' && err.zh) || err.message);
   if (err instanceof AppError) return new TurnError(String(err.code), err.message);
   console.error(JSON.stringify({ level: 'error', msg: 'chat turn failed', error: String(err) }));
   return new TurnError('INTERNAL', 'Something went wrong on our side; nothing was changed.');
@@ -68,7 +68,7 @@ async function ensureAnalysis(sink: EventSink, deps: TurnDeps, state: TurnState,
         cached,
       });
     } catch (err) {
-      const e = toTurnError(err);
+      const e = toTurnError(err, langOf(deps.language));
       await sink.respond(id, 'analyse_media', { ok: false, error: e.message });
       throw e;
     }
@@ -92,7 +92,7 @@ async function applyEdit(
   try {
     next = op.apply(state.working, parsed.data, { media, analysis: state.analysis, language: deps.language });
   } catch (err) {
-    const e = toTurnError(err);
+    const e = toTurnError(err, lang);
     await sink.respond(id, call.name, { ok: false, error: e.message });
     throw e;
   }
@@ -197,7 +197,7 @@ export async function runTurn(sink: EventSink, deps: TurnDeps, message: string, 
       finalText = [head, ...state.replies, summarizeTracks(state.working, deps.language)].filter(Boolean).join('\n');
     }
   } catch (err) {
-    const e = toTurnError(err);
+    const e = toTurnError(err, lang);
     await sink.text(e.message);
     await sink.error(e.code, e.message);
     const saved = state && state.version !== initialVersion ? text.partlySaved : text.failed;

@@ -172,6 +172,18 @@ describe('runTurn', () => {
     expect(texts(none).at(-1)).toMatch(/nothing to undo/);
   });
 
+  it('says why an edit cannot be done in Chinese in a Chinese session', async () => {
+    const { deps } = memoryDeps(emptyDraft(), { language: 'zh-CN', listMedia: async () => [] });
+    const out = await turn(deps, '剪掉停顿');
+    expect(out.events.find((e) => e.errorCode)).toMatchObject({
+      errorCode: 'EMPTY_DRAFT',
+      errorMessage: '时间线上还没有视频：请先上传素材。',
+    });
+    expect(texts(out)).toContain('时间线上还没有视频：请先上传素材。');
+    const none = await turn(memoryDeps(baseDraft(), { language: 'zh' }).deps, '去掉字幕');
+    expect(none.events.find((e) => e.errorCode)?.errorMessage).toBe('没有可以删除的字幕轨道。');
+  });
+
   it('names the undone and redone edits in Chinese in a Chinese session', async () => {
     const { deps } = memoryDeps(baseDraft(), { language: 'zh-CN' });
     await turn(deps, '改成方形，淡入淡出');

@@ -84,7 +84,8 @@ export const addCaptions = defineOp({
     requireMainVideo(draft);
     const language = args.language ?? ctx.language;
     const words = timelineWords(draft, ctx.analysis);
-    if (words.length === 0) throw new OpError('no_speech', 'No spoken words were found to caption.');
+    if (words.length === 0)
+      throw new OpError('no_speech', 'No spoken words were found to caption.', '没有找到可以做字幕的语音。');
     const newId = idMaker(draft);
     const style = STYLE_META[args.style];
     const size = Math.round(Math.max(draft.w, draft.h) * style.sizeOfLongSide);

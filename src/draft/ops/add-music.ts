@@ -30,12 +30,21 @@ export const addMusic = defineOp({
     const draft = clone(input);
     const media = findMedia(ctx, args.media_id);
     if (media.kind !== 'audio' && !media.has_audio)
-      throw new OpError('not_audio', `${media.name} has no audio to use as music.`);
+      throw new OpError(
+        'not_audio',
+        `${media.name} has no audio to use as music.`,
+        `${media.name} 没有声音，不能用作音乐。`,
+      );
     const musicMs = media.duration_ms ?? 0;
     const contentMs = contentEndMs(draft);
     let d = contentMs > 0 ? contentMs : musicMs;
     if (!args.loop && musicMs > 0) d = Math.min(d, musicMs);
-    if (d <= 0) throw new OpError('unknown_duration', `The length of ${media.name} is unknown; re-upload it.`);
+    if (d <= 0)
+      throw new OpError(
+        'unknown_duration',
+        `The length of ${media.name} is unknown; re-upload it.`,
+        `${media.name} 的时长未知，请重新上传。`,
+      );
     const newId = idMaker(draft);
     const existing = draft.t.findIndex((t) => t.tt === 1 && t.m.kind === 'music');
     const track: AudioTrack = {

@@ -1,7 +1,7 @@
 /** Track volume, mute, loudness normalisation and denoise: metadata the render reads. */
 import { z } from 'zod';
 import type { Draft, Track } from '../schema.ts';
-import { defineOp, OpError } from './types.ts';
+import { defineOp, OpError, TRACK_ZH } from './types.ts';
 import { clone, finish } from './util.ts';
 
 export const TRACK_TARGETS = ['video', 'music', 'voiceover', 'all'] as const;
@@ -20,7 +20,12 @@ function targetTracks(draft: Draft, name: string): Track[] {
     if (name === 'voiceover') return t.tt === 1 && t.m.kind !== 'music';
     return t.id === name;
   });
-  if (tracks.length === 0) throw new OpError('track_not_found', `There is no ${name} track on the timeline.`);
+  if (tracks.length === 0)
+    throw new OpError(
+      'track_not_found',
+      `There is no ${name} track on the timeline.`,
+      `时间线上没有${TRACK_ZH[name] ?? name}轨道。`,
+    );
   return tracks;
 }
 

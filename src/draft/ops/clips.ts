@@ -31,9 +31,19 @@ function append(draft: Draft, media: MediaInfo[], imageMs: number): Draft {
   }
   let cursor = track.sg.reduce((end, seg) => Math.max(end, seg.s + seg.d), 0);
   for (const item of media) {
-    if (item.kind === 'audio') throw new OpError('not_visual', `${item.name} is audio: use it as music instead.`);
+    if (item.kind === 'audio')
+      throw new OpError(
+        'not_visual',
+        `${item.name} is audio: use it as music instead.`,
+        `${item.name} 是音频：可以用作背景音乐。`,
+      );
     const d = item.kind === 'image' ? imageMs : item.duration_ms;
-    if (!d) throw new OpError('unknown_duration', `The length of ${item.name} is unknown; re-upload it.`);
+    if (!d)
+      throw new OpError(
+        'unknown_duration',
+        `The length of ${item.name} is unknown; re-upload it.`,
+        `${item.name} 的时长未知，请重新上传。`,
+      );
     track.sg.push({ id: newId('s'), src: item.media_id, s: cursor, d, in: 0, m: { fit: 'cover', speed: 1 } });
     cursor += d;
   }
@@ -77,9 +87,10 @@ export const placeMedia = defineOp({
   description: 'Start the timeline: every uploaded video and image in upload order, sized from the first clip.',
   args: placeMediaArgs,
   apply(input, args, ctx): Draft {
-    if (input.t.length > 0) throw new OpError('not_empty', 'The timeline already has tracks.');
+    if (input.t.length > 0)
+      throw new OpError('not_empty', 'The timeline already has tracks.', '时间线上已经有轨道了。');
     const media = visualMedia(ctx);
-    if (media.length === 0) throw new OpError('no_media', 'Upload a video or image first.');
+    if (media.length === 0) throw new OpError('no_media', 'Upload a video or image first.', '请先上传视频或图片。');
     const draft = clone(input);
     const aspect = args.aspect ?? aspectOf(media[0]!.width, media[0]!.height) ?? '9:16';
     draft.w = OUTPUT_SIZES[aspect].w;
@@ -96,9 +107,15 @@ export const reorder = defineOp({
     const draft = clone(input);
     const track = mainVideoTrack(draft);
     const clips = [...(track?.sg ?? [])].sort((a, b) => a.s - b.s);
-    if (!track || clips.length < 2) throw new OpError('nothing_to_reorder', 'There is only one clip on the timeline.');
+    if (!track || clips.length < 2)
+      throw new OpError('nothing_to_reorder', 'There is only one clip on the timeline.', '时间线上只有一个片段。');
     const bad = args.order.find((n) => n > clips.length);
-    if (bad) throw new OpError('clip_not_found', `There is no clip ${bad}; the timeline has ${clips.length}.`);
+    if (bad)
+      throw new OpError(
+        'clip_not_found',
+        `There is no clip ${bad}; the timeline has ${clips.length}.`,
+        `没有第 ${bad} 个片段，时间线上共有 ${clips.length} 个。`,
+      );
     const order = [...new Set(args.order.map((n) => n - 1))];
     for (let i = 0; i < clips.length; i++) if (!order.includes(i)) order.push(i);
     const shifts = new Map<number, number>();

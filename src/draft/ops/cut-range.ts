@@ -22,14 +22,17 @@ function seconds(ms: number): string {
   return `${Math.round(ms / 100) / 10}s`;
 }
 
+const outOfRange = (ms: number) =>
+  new OpError('out_of_range', `The video is only ${seconds(ms)} long.`, `视频只有 ${Math.round(ms / 100) / 10} 秒。`);
+
 export const cutRange = defineOp({
   name: 'cut_range',
   description: 'Remove a time range from the timeline (later content moves up).',
   args: cutRangeArgs,
   apply(input, args): Draft {
-    if (args.start_ms >= input.d) throw new OpError('out_of_range', `The video is only ${seconds(input.d)} long.`);
+    if (args.start_ms >= input.d) throw outOfRange(input.d);
     if (args.start_ms === 0 && args.end_ms >= input.d)
-      throw new OpError('cut_everything', 'That would cut the whole video.');
+      throw new OpError('cut_everything', 'That would cut the whole video.', '这样会把整个视频剪掉。');
     return finish(rippleDelete(clone(input), [{ s: args.start_ms, e: Math.min(args.end_ms, input.d) }]));
   },
 });
@@ -40,7 +43,7 @@ export const trimTo = defineOp({
   args: trimToArgs,
   apply(input, args): Draft {
     const end = Math.min(args.end_ms ?? input.d, input.d);
-    if (args.start_ms >= end) throw new OpError('out_of_range', `The video is only ${seconds(input.d)} long.`);
+    if (args.start_ms >= end) throw outOfRange(input.d);
     return finish(
       rippleDelete(clone(input), [
         { s: 0, e: args.start_ms },

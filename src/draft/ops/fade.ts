@@ -15,7 +15,7 @@ export const fade = defineOp({
   apply(input, args): Draft {
     const draft = clone(input);
     if (draft.d > 0 && args.duration_ms * (args.direction === 'both' ? 2 : 1) > draft.d)
-      throw new OpError('fade_too_long', 'The fade is longer than the video.');
+      throw new OpError('fade_too_long', 'The fade is longer than the video.', '淡入淡出比视频还长。');
     const m = { ...draft.m };
     for (const key of args.direction === 'both'
       ? (['fade_in', 'fade_out'] as const)

@@ -34,7 +34,8 @@ export const removeFillers = defineOp({
         ranges.push(...sourceToTimeline(draft, src, { s: word.s - args.padding_ms, e: word.e + args.padding_ms }));
       }
     }
-    if (ranges.length === 0) throw new OpError('nothing_to_trim', 'No filler words found in the speech.');
+    if (ranges.length === 0)
+      throw new OpError('nothing_to_trim', 'No filler words found in the speech.', '语音里没有找到口头禅。');
     return finish(rippleDelete(draft, ranges));
   },
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Draft } from '../schema.ts';
-import { defineOp, OpError } from './types.ts';
+import { defineOp, OpError, TRACK_ZH } from './types.ts';
 import { clone, finish } from './util.ts';
 
 export const removeTrackArgs = z.object({
@@ -18,7 +18,11 @@ export const removeTrack = defineOp({
     const kind = KIND[args.target];
     const kept = draft.t.filter((t) => t.m.kind !== kind);
     if (kept.length === draft.t.length)
-      throw new OpError('track_not_found', `There is no ${args.target} track to remove.`);
+      throw new OpError(
+        'track_not_found',
+        `There is no ${args.target} track to remove.`,
+        `没有可以删除的${TRACK_ZH[args.target] ?? args.target}轨道。`,
+      );
     draft.t = kept;
     if (args.target === 'title' && draft.m) {
       const { title: _title, ...m } = draft.m;

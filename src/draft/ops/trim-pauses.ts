@@ -30,7 +30,11 @@ export const trimPauses = defineOp({
       }
     }
     if (ranges.length === 0)
-      throw new OpError('nothing_to_trim', `No pauses of ${args.min_silence_ms} ms or longer found.`);
+      throw new OpError(
+        'nothing_to_trim',
+        `No pauses of ${args.min_silence_ms} ms or longer found.`,
+        `没有找到 ${args.min_silence_ms} 毫秒以上的停顿。`,
+      );
     return finish(rippleDelete(draft, ranges));
   },
 });

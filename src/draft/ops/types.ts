@@ -46,16 +46,31 @@ export interface OpContext {
   language: string;
 }
 
-/** Raised by an op when the request cannot be applied; the message is shown to the user. */
+/**
+ * Raised by an op when the request cannot be applied; the message is shown to the user, `zh` in
+ * Chinese sessions (the turn speaks the session's language, errors included).
+ */
 export class OpError extends Error {
   constructor(
     readonly code: string,
     message: string,
+    readonly zh?: string,
   ) {
     super(message);
     this.name = 'OpError';
   }
 }
+
+/** Track names of audio/layer targets, as Chinese error messages say them. */
+export const TRACK_ZH: Record<string, string> = {
+  all: '音频',
+  video: '视频原声',
+  music: '背景音乐',
+  voiceover: '配音',
+  captions: '字幕',
+  title: '标题',
+  text: '文字',
+};
 
 export interface EditOp<S extends z.ZodType = z.ZodType> {
   name: string;

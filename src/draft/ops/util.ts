@@ -53,13 +53,22 @@ export function mainVideoTrack(draft: Draft): VideoTrack | undefined {
 export function requireMainVideo(draft: Draft): VideoTrack {
   const track = mainVideoTrack(draft);
   if (!track || track.sg.length === 0)
-    throw new OpError('empty_draft', 'The timeline has no video yet: upload a clip first.');
+    throw new OpError(
+      'empty_draft',
+      'The timeline has no video yet: upload a clip first.',
+      '时间线上还没有视频：请先上传素材。',
+    );
   return track;
 }
 
 export function findMedia(ctx: OpContext, mediaId: string): MediaInfo {
   const media = ctx.media.find((m) => m.media_id === mediaId);
-  if (!media) throw new OpError('media_not_found', `No uploaded file with id ${mediaId} in this session.`);
+  if (!media)
+    throw new OpError(
+      'media_not_found',
+      `No uploaded file with id ${mediaId} in this session.`,
+      `这个会话里没有 id 为 ${mediaId} 的上传文件。`,
+    );
   return media;
 }
 
