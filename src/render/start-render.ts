@@ -71,6 +71,11 @@ export async function startRender(
   const user = userStub(env, userId);
   const existing = await user.getRender(id);
   if (!existing) {
+    // H.264 in yuv420p needs even sizes; the engine would refuse the render only once it runs.
+    for (const side of ['w', 'h'] as const) {
+      if (draft[side] % 2 !== 0)
+        throw new AppError(ErrorCode.BAD_REQUEST, `Invalid draft: field \`draft.${side}\`: must be even`);
+    }
     assertPlanAllows('free', draft.w, draft.h);
     const kinds = new Map((await user.listMedia(args.sessionId)).map((m) => [m.media_id, m.kind]));
     const unknown = referencedMedia(draft).filter((m) => !kinds.has(m));

@@ -405,6 +405,18 @@ describe('POST /api/render/proxy/lambda refusals', () => {
     expect(await expectBalanced(u.user_id)).toMatchObject({ available: 100, frozen: 0 });
   });
 
+  it('refuses an odd frame size with 400 naming the field (the encoder needs even sizes)', async () => {
+    const u = await userWithClip();
+    const res = await postRender(u.token, {
+      id: 'r_odd',
+      sessionId: u.session_id,
+      draft: { ...draftOf(u.mediaId), w: 641, h: 360 },
+    });
+    expect(res.status).toBe(400);
+    expect((await json(res)).message).toMatch(/field `draft\.w`: must be even/);
+    expect(await expectBalanced(u.user_id)).toMatchObject({ available: 100, frozen: 0 });
+  });
+
   it('names unknown media and bad fields with 400', async () => {
     const u = await userWithClip();
     const unknown = await json(
