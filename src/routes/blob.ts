@@ -12,7 +12,14 @@ import { verifyBlobSignature } from '../lib/signing.ts';
  */
 export const blob = new Hono<AppEnv>();
 
-const keyOf = (path: string) => decodeURIComponent(path.replace(/^\/api\/blob\//, ''));
+function keyOf(path: string): string {
+  try {
+    return decodeURIComponent(path.replace(/^\/api\/blob\//, ''));
+  } catch {
+    // A link we signed always decodes: this one was cut or edited.
+    throw new AppError(ErrorCode.BAD_REQUEST, 'Malformed object path (broken percent-encoding)');
+  }
+}
 
 blob.on(['GET', 'HEAD'], '/*', async (c) => {
   const key = keyOf(new URL(c.req.url).pathname);

@@ -66,6 +66,17 @@ describe('signed blob URLs', () => {
     expect((await call(otherKey)).status).toBe(404);
   });
 
+  it('answers 400, not 500, for a path with broken percent-encoding', async () => {
+    for (const method of ['GET', 'PUT']) {
+      const res = await call('/api/blob/u/u_blobtest/%E0%A4%A?m=GET&exp=9999999999&sig=00', {
+        method,
+        ...(method === 'PUT' ? { body: 'x', headers: { 'content-length': '1' } } : {}),
+      });
+      expect(res.status, method).toBe(400);
+      expect((await json(res)).code).toBe(400);
+    }
+  });
+
   it('writes through a signed PUT link with Content-Length, and only to its own key', async () => {
     const key = 'u/u_blobtest/renders/r1/out.mp4';
     const url = path(await signBlobUrl(env.SIGNING_SECRET, BASE, key, 'PUT'));
