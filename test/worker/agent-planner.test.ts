@@ -169,6 +169,17 @@ const ROWS: Row[] = [
       ['cut_range', { start_ms: 23_000, end_ms: 26_000 }],
     ],
   ],
+  // README's own phrasings: the unit of "the last 3" comes from the clause before.
+  [
+    'delete the first 2 seconds and the last 3',
+    [
+      ['cut_range', { start_ms: 0, end_ms: 2000 }],
+      ['cut_range', { start_ms: 23_000, end_ms: 26_000 }],
+    ],
+  ],
+  ['square, letterboxed', [['set_aspect', { aspect: '1:1', fit: 'contain' }]]],
+  ['no music', [['remove_track', { target: 'music' }]], { draft: WITH_MUSIC }],
+  ['no captions', [['remove_track', { target: 'captions' }]]],
   ['can you cut out the ums', [['remove_fillers']]],
   ['把静音的部分去掉', [['trim_pauses']]],
   ['第二个视频不要了', [['cut_range', { start_ms: 20_000, end_ms: 28_000 }]]],

@@ -55,8 +55,9 @@ export function makeClause(raw: string, normalize: (s: string) => string): Claus
 export const ZH_CUT_SILENCE = /(剪|删|去|移除|减少|裁).{0,4}静音|静音的?(部分|片段|段|地方)/;
 
 export const MUSIC_WORDS = /\b(music|bgm|songs?|soundtrack|background track|tune)\b|背景音乐|配乐|音乐|歌曲|歌/;
+// "no music" / "no captions": a clause that starts with "no" (not "captions with no highlight").
 export const REMOVE_WORDS =
-  /\b(remove|delete|drop|turn off|get rid of|without|no more|take (?:off|out|away))\b|去掉|删除|删掉|不要|关闭|取消|移除|拿掉/;
+  /\b(remove|delete|drop|turn off|get rid of|without|no more|take (?:off|out|away))\b|^no\b|去掉|删除|删掉|不要|关闭|取消|移除|拿掉/;
 export const POS_WORDS: [RegExp, 'top' | 'center' | 'bottom'][] = [
   [/\b(top|upper|above)\b|顶部|上方|上面|顶端/, 'top'],
   [/\b(bottom|lower|below)\b|底部|下方|下面|底端/, 'bottom'],

@@ -20,8 +20,8 @@ export function stripRatios(text: string): string {
 
 export const aspectRule: Rule = {
   name: 'aspect',
-  match: ({ clause }) => {
-    const text = clause.bare;
+  match: (ctx) => {
+    const text = ctx.clause.bare;
     let aspect: string | undefined;
     const m = RATIO_RE.exec(text);
     if (m) {
@@ -34,7 +34,13 @@ export const aspectRule: Rule = {
         text,
       );
     const fitCover = /\b(fill|cover|crop|zoom)\b|填充|铺满|裁剪|充满|填满/.test(text);
-    if (!aspect) return null;
+    if (!aspect) {
+      // "square, letterboxed": a fit on its own refines the aspect change just planned.
+      const previous = ctx.planned.at(-1);
+      if (previous?.name !== 'set_aspect' || !(fitContain || fitCover)) return null;
+      previous.args.fit = fitContain ? 'contain' : 'cover';
+      return { calls: [] };
+    }
     const args: Record<string, unknown> = { aspect };
     if (fitContain) args.fit = 'contain';
     else if (fitCover) args.fit = 'cover';
@@ -109,7 +115,11 @@ export const rangeRule: Rule = {
         };
       return { calls: picked.map((c) => call('cut_range', { start_ms: c!.s, end_ms: c!.s + c!.d })) };
     }
-    const range = findRange(text, ctx.draft.d);
+    const carried = !CUT_WORDS.test(text) && ctx.planned.at(-1)?.name === 'cut_range';
+    // "… and the last 3": with the verb, the unit carries over too (seconds).
+    const range =
+      findRange(text, ctx.draft.d) ??
+      (carried ? findRange(text.replace(/\b(first|last)\s+(\d+(?:\.\d+)?)\s*$/, '$1 $2 seconds'), ctx.draft.d) : null);
     if (keep && !range) {
       const times = findTimes(text);
       if (times.length === 1 && /(long|长|秒|s\b|seconds?|minutes?|分钟)/.test(text))
