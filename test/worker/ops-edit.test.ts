@@ -196,6 +196,11 @@ describe('cut_range and trim_to', () => {
     expect(title).toMatchObject({ s: 0, d: 1000 });
     expect(out.d).toBe(3000);
   });
+  it('drops a layer whose every segment was cut, rather than leave an empty track behind', () => {
+    // The title sits over 0-3 s: keeping 5-10 s leaves nothing of it (the summary said "Title:  (—)").
+    const out = run(trimTo, baseDraft(), { start_ms: 5000, end_ms: 10_000 });
+    expect(out.t.map((t) => t.id)).toEqual(['v1']);
+  });
   it('rejects ranges outside the video and cutting everything', () => {
     expect(() => cutRange.apply(baseDraft(), cutRange.args.parse({ start_ms: 20_000, end_ms: 30_000 }), ctx())).toThrow(
       OpError,

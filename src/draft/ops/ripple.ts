@@ -87,6 +87,7 @@ export function rippleDelete(draft: Draft, ranges: readonly Interval[]): Draft {
   const merged = normalizeRanges(ranges);
   const newId = idMaker(draft);
   const removedMs = merged.reduce((sum, r) => sum + (r.e - r.s), 0);
+  const layered = new Set(draft.t.filter((t) => t.tt !== 0 && t.sg.length > 0).map((t) => t.id));
   // Latest range first: removing it never moves the earlier ones.
   for (const { s: a, e: b } of [...merged].reverse()) {
     for (const track of draft.t) {
@@ -103,6 +104,8 @@ export function rippleDelete(draft: Draft, ranges: readonly Interval[]): Draft {
     }
   }
   if (removedMs > 0) clampMusic(draft);
+  // A title, text, caption or audio layer that lost every segment is gone, not an empty track.
+  draft.t = draft.t.filter((t) => !layered.has(t.id) || t.sg.length > 0);
   return draft;
 }
 
