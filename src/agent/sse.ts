@@ -54,6 +54,8 @@ export class EventSink {
   constructor(
     private readonly write: (frame: string) => Promise<void>,
     readonly author: string,
+    /** false for a client that asked `streaming: false`: as in ADK, no partial events, only final ones. */
+    private readonly partials = true,
   ) {}
 
   get connected(): boolean {
@@ -82,6 +84,7 @@ export class EventSink {
   }
 
   text(text: string, opts: { partial?: boolean; stateDelta?: Record<string, unknown>; turnComplete?: boolean } = {}) {
+    if (opts.partial && !this.partials) return Promise.resolve();
     const event = this.base({ content: { role: 'model', parts: [{ text }] }, partial: opts.partial ?? false });
     if (opts.stateDelta) event.actions.stateDelta = opts.stateDelta;
     if (opts.turnComplete) event.turnComplete = true;
@@ -120,11 +123,14 @@ export class EventSink {
 }
 
 /** A text/event-stream response and the sink that feeds it. */
-export function sseStream(author: string): { sink: EventSink; response: Response; close: () => Promise<void> } {
+export function sseStream(
+  author: string,
+  opts: { partials?: boolean } = {},
+): { sink: EventSink; response: Response; close: () => Promise<void> } {
   const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
   const writer = writable.getWriter();
   const encoder = new TextEncoder();
-  const sink = new EventSink((frame) => writer.write(encoder.encode(frame)), author);
+  const sink = new EventSink((frame) => writer.write(encoder.encode(frame)), author, opts.partials ?? true);
   const response = new Response(readable, {
     headers: {
       'content-type': 'text/event-stream; charset=utf-8',

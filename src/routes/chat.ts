@@ -107,7 +107,7 @@ chat.post('/run_sse', async (c) => {
     appendChat: (entries) => user.appendChat(sessionId, entries),
   };
   const heartbeatMs = Number((c.env as unknown as Record<string, unknown>).CHAT_HEARTBEAT_MS) || undefined;
-  const { sink, response, close } = sseStream(AGENT_NAME);
+  const { sink, response, close } = sseStream(AGENT_NAME, { partials: body.streaming !== false });
   const work = runTurn(sink, deps, text, { heartbeatMs }).finally(close);
   // The turn finishes (and commits or discards as one) even if the client hangs up.
   try {

@@ -52,8 +52,13 @@ interface Parsed {
   heartbeats: number;
 }
 
-async function turn(deps: TurnDeps, message: string, opts: Parameters<typeof runTurn>[3] = {}): Promise<Parsed> {
-  const { sink, response, close } = sseStream('nemo_agent');
+async function turn(
+  deps: TurnDeps,
+  message: string,
+  opts: Parameters<typeof runTurn>[3] = {},
+  stream: Parameters<typeof sseStream>[1] = {},
+): Promise<Parsed> {
+  const { sink, response, close } = sseStream('nemo_agent', stream);
   const body = response.text();
   await runTurn(sink, deps, message, opts).finally(close);
   const parsed: Parsed = { events: [], heartbeats: 0 };
@@ -215,6 +220,23 @@ describe('runTurn', () => {
     expect(calls(out).map((c) => c.name)).toEqual(['analyse_media', 'add_captions', 'render']);
     expect(texts(out).some((t) => /Rendering… 40%/.test(t))).toBe(true);
     expect(texts(out).at(-1)).toMatch(/Download: https:\/\/x\/dl\.mp4\nShare: https:\/\/x\/s\/abc/);
+  });
+
+  it('with streaming: false, sends no partial events (progress), only the final answer', async () => {
+    let polls = 0;
+    const { deps } = memoryDeps(baseDraft(), {
+      render: {
+        start: async () => ({ render_id: 'r1', status: 'queued', cost: 3 }),
+        status: async (id) =>
+          ++polls < 3
+            ? { render_id: id, status: 'rendering', progress: polls * 0.4 }
+            : { render_id: id, status: 'done', progress: 1, url: 'https://x/dl.mp4' },
+      },
+    });
+    const out = await turn(deps, 'export', { renderPollMs: 1 }, { partials: false });
+    expect(out.events.some((e) => e.partial)).toBe(false);
+    expect(texts(out).some((t) => /Rendering…/.test(t))).toBe(false);
+    expect(texts(out).at(-1)).toMatch(/Download: https:\/\/x\/dl\.mp4/);
   });
 
   it('without a render service, export says which endpoint to call', async () => {
