@@ -12,7 +12,7 @@ import { UploadBatch } from '../lib/upload/batch.ts';
 import { drainBody, readerSource } from '../lib/upload/body.ts';
 import { ACCEPTED_EXTENSIONS, MAX_UPLOAD_BYTES, tooLarge, unsupported } from '../lib/upload/limits.ts';
 import { eachFilePart } from '../lib/upload/multipart-form.ts';
-import { displayName, nameFromDownload, safeDecode } from '../lib/upload/names.ts';
+import { displayName, formFileName, nameFromDownload, safeDecode } from '../lib/upload/names.ts';
 import { prewarmAnalysis } from '../lib/upload/prewarm.ts';
 import { parseJson } from '../lib/validate.ts';
 
@@ -106,7 +106,7 @@ async function fromMultipart(c: Ctx, batch: UploadBatch): Promise<void> {
   await eachFilePart(c.req.raw, async (part) => {
     if (++files > MAX_FILES_PER_REQUEST)
       throw new AppError(ErrorCode.BAD_REQUEST, `At most ${MAX_FILES_PER_REQUEST} files per request`);
-    await batch.add(displayName(part.filename), part.next, null);
+    await batch.add(displayName(formFileName(part.filename)), part.next, null);
   });
 }
 

@@ -117,6 +117,17 @@ describe('POST /api/upload-video/nemo_agent/me/:sid (multipart)', () => {
     expect(body.data.media[0]).toMatchObject({ name: 'holiday.mp4', kind: 'image' });
   });
 
+  it('decodes the quote and line breaks that form encoders escape in file names (%22, %0A, %0D), nothing else', async () => {
+    // Browsers (HTML's multipart/form-data encoding) and curl send `my "best" take.mp4` as `my %22best%22 take.mp4`.
+    const u = await userWithSession();
+    const res = await multipart(u, [
+      { name: 'my "best" take.mp4', bytes: fx.mp4() },
+      { name: '100%25 real.png', bytes: fx.png() },
+    ]);
+    expect(res.status).toBe(200);
+    expect((await mediaList(u)).map((m) => m.name)).toEqual(['my "best" take.mp4', '100%25 real.png']);
+  });
+
   it('stores several files of one request, in order', async () => {
     const u = await userWithSession();
     const files = [

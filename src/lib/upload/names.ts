@@ -6,6 +6,15 @@ export function displayName(raw: string | undefined | null, fallback = 'upload')
   return clean || fallback;
 }
 
+/**
+ * A multipart part's file name as the sender meant it: HTML's multipart/form-data encoding (browsers,
+ * curl, workerd's FormData) escapes only `"`, LF and CR, as %22, %0A, %0D. Nothing else is decoded,
+ * so a name that really contains "%25" keeps it.
+ */
+export function formFileName(raw: string): string {
+  return raw.replace(/%(22|0A|0D)/gi, (_m, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+}
+
 /** A name safe in an R2 key and a URL path segment: ASCII letters, digits, dot, dash, underscore. */
 export function safeName(name: string): string {
   const safe = name
