@@ -12,7 +12,7 @@ const ClientId = z
   .string()
   .min(8, 'X-Client-Id must be 8 to 128 characters')
   .max(128, 'X-Client-Id must be 8 to 128 characters')
-  .regex(/^[\x21-\x7e]+$/, 'X-Client-Id must be printable ASCII without spaces');
+  .regex(/^[^\x00-\x1f\x7f]+$/, 'X-Client-Id must not contain control characters (tabs, newlines)');
 
 export const TokenData = z.object({
   token: z.string(),

@@ -34,7 +34,8 @@ describe('POST /api/auth/anonymous-token', () => {
     ['missing', undefined, /Missing X-Client-Id/],
     ['too short', 'short', /8 to 128/],
     ['too long', 'x'.repeat(129), /8 to 128/],
-    ['with spaces', 'has some spaces', /printable ASCII/],
+    ['blank', '          ', /8 to 128/],
+    ['with a tab', 'device\tname-123', /control characters/],
   ])('rejects a %s X-Client-Id with 400', async (_name, clientId, message) => {
     const headers: Record<string, string> = clientId === undefined ? {} : { 'x-client-id': clientId };
     const res = await call('/api/auth/anonymous-token', { method: 'POST', headers });
@@ -44,6 +45,12 @@ describe('POST /api/auth/anonymous-token', () => {
     expect(body.data).toBeNull();
     expect(body.message).toMatch(message);
   });
+});
+
+it('accepts a device name with spaces as X-Client-Id, and finds the same user again', async () => {
+  const a = await mintToken('Pixel 8 Pro-abc123');
+  const b = await mintToken('Pixel 8 Pro-abc123');
+  expect(b.user_id).toBe(a.user_id);
 });
 
 describe('bearer auth', () => {
