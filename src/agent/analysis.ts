@@ -54,6 +54,7 @@ export async function analyseMedia(
     throw new TurnError(
       'ENGINE_UNAVAILABLE',
       `Speech analysis of ${media.name} needs the media engine, and none is configured (ENGINE_URL is empty). Start the stack with \`npm start\` or set ENGINE_URL, then ask again.`,
+      `分析 ${media.name} 的语音需要媒体引擎，但没有配置（ENGINE_URL 为空）。请用 \`npm start\` 启动或设置 ENGINE_URL 后再试。`,
     );
   }
   const url = await signBlobUrl(env.SIGNING_SECRET, origin, media.r2_key, 'GET', 3600);
@@ -70,6 +71,7 @@ export async function analyseMedia(
     throw new TurnError(
       'ENGINE_UNAVAILABLE',
       `The media engine at ${env.ENGINE_URL} is not reachable (${String(err).slice(0, 120)}), so ${media.name} could not be analysed. Nothing was changed; try again when it is running.`,
+      `无法连接媒体引擎（${env.ENGINE_URL}），所以没能分析 ${media.name}。没有做任何改动；引擎运行后请再试。`,
     );
   }
   if (!res.ok) {
@@ -77,11 +79,16 @@ export async function analyseMedia(
     throw new TurnError(
       'ANALYSIS_FAILED',
       `The media engine could not analyse ${media.name}: ${body.error ?? `HTTP ${res.status}`}.`,
+      `媒体引擎无法分析 ${media.name}：${body.error ?? `HTTP ${res.status}`}。`,
     );
   }
   const parsed = AnalyseResult.safeParse(await res.json().catch(() => null));
   if (!parsed.success)
-    throw new TurnError('ANALYSIS_FAILED', 'The media engine answered the analysis with an unexpected shape.');
+    throw new TurnError(
+      'ANALYSIS_FAILED',
+      'The media engine answered the analysis with an unexpected shape.',
+      '媒体引擎返回的分析结果格式不对。',
+    );
   await env.MEDIA.put(key, JSON.stringify(parsed.data), { httpMetadata: { contentType: 'application/json' } });
   return { result: parsed.data, cached: false };
 }

@@ -3,6 +3,8 @@ export class TurnError extends Error {
   constructor(
     readonly code: string,
     message: string,
+    /** The same message for Chinese sessions. */
+    readonly zh?: string,
   ) {
     super(message);
     this.name = 'TurnError';

@@ -33,11 +33,14 @@ interface TurnState {
 }
 
 function toTurnError(err: unknown, lang: Lang): TurnError {
-  if (err instanceof TurnError) return err;
+  if (err instanceof TurnError) return lang === 'zh' && err.zh ? new TurnError(err.code, err.zh) : err;
   if (err instanceof OpError) return new TurnError(err.code.toUpperCase(), (lang === 'zh' && err.zh) || err.message);
   if (err instanceof AppError) return new TurnError(String(err.code), err.message);
   console.error(JSON.stringify({ level: 'error', msg: 'chat turn failed', error: String(err) }));
-  return new TurnError('INTERNAL', 'Something went wrong on our side; nothing was changed.');
+  return new TurnError(
+    'INTERNAL',
+    lang === 'zh' ? '我们这边出了点问题，没有做任何改动。' : 'Something went wrong on our side; nothing was changed.',
+  );
 }
 
 async function commitPending(state: TurnState, deps: TurnDeps): Promise<void> {

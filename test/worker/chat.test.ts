@@ -159,6 +159,17 @@ describe('POST /run_sse', () => {
     expect(await latestDraft(u.token, u.session_id)).toEqual(before);
   });
 
+  it('explains a missing engine in Chinese to a Chinese session', async () => {
+    const u = await userWithSession('zh-CN');
+    await addClip(u.user_id, u.session_id, 'med_talk03', 'hash_talk_0003');
+    const evs = await events(
+      await runSse(u.token, { app_name: 'nemo_agent', session_id: u.session_id, new_message: message('剪掉停顿') }),
+    );
+    const err = evs.find((e) => e.errorCode);
+    expect(err).toMatchObject({ errorCode: 'ENGINE_UNAVAILABLE', errorMessage: expect.stringMatching(/媒体引擎/) });
+    expect(parts(evs).some((p) => 'text' in p && /ENGINE_URL 为空/.test(p.text))).toBe(true);
+  });
+
   it('edits an empty session with snake_case fields and answers Chinese sessions in Chinese', async () => {
     const u = await userWithSession('zh-CN');
     const evs = await events(
