@@ -1,7 +1,8 @@
 /** Shared set-up for engine tests: a temp dir, a file server over it, and the engine app on a config. */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expect } from 'vitest';
 import { createApp, type EngineDeps } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { type FileServer, startFileServer } from './file-server.ts';
@@ -49,4 +50,15 @@ export async function waitForJob(fx: Fixture, jobId: string, timeoutMs = 90_000)
     if (Date.now() > until) throw new Error(`job ${jobId} still ${json.status}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** POSTs a render, waits for it to finish as `done`, and saves the MP4 the engine PUT as `<name>.out.mp4`. */
+export async function renderToFile(fx: Fixture, body: Record<string, unknown>, name: string) {
+  const start = await fx.call('POST', '/render', body);
+  expect(start.status, JSON.stringify(start.json)).toBe(202);
+  const job = await waitForJob(fx, start.json.job_id);
+  expect(job.status, job.error).toBe('done');
+  const path = join(fx.dir, `${name}.out.mp4`);
+  await writeFile(path, fx.files.puts.get(`/${name}.mp4`)!);
+  return { job, path };
 }

@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DraftInput } from '../../src/draft/schema.ts';
-import { type Fixture, setUp, waitForJob } from './fixtures.ts';
+import { type Fixture, renderToFile, setUp } from './fixtures.ts';
 import { clipWithAudio, durationMs, ffmpeg, grayCrop, meanAbsDiff, silences, speak } from './media.ts';
 import { parseSubtitles } from './subtitles.ts';
 
@@ -34,14 +34,7 @@ async function render(draft: DraftInput, inputs: Record<string, { url: string; k
     srt_url: fx.files.url(`${name}.srt`),
     vtt_url: fx.files.url(`${name}.vtt`),
   };
-  const start = await fx.call('POST', '/render', { draft, inputs, output, preset: 'ultrafast' });
-  expect(start.status, JSON.stringify(start.json)).toBe(202);
-  const job = await waitForJob(fx, start.json.job_id);
-  expect(job.status, job.error).toBe('done');
-  const { writeFile } = await import('node:fs/promises');
-  const path = join(fx.dir, `${name}.out.mp4`);
-  await writeFile(path, fx.files.puts.get(`/${name}.mp4`)!);
-  return { job, path };
+  return renderToFile(fx, { draft, inputs, output, preset: 'ultrafast' }, name);
 }
 
 describe('render: trim pauses', () => {

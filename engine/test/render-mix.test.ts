@@ -1,9 +1,8 @@
 /** Render tests: music volume, output format at 9:16, speed/in-points/fit/images/overlays/titles, loudness. */
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DraftInput } from '../../src/draft/schema.ts';
-import { type Fixture, setUp, waitForJob } from './fixtures.ts';
+import { type Fixture, renderToFile, setUp } from './fixtures.ts';
 import { durationMs, ffmpeg, ffprobeJson, grayCrop, mean, meanAbsDiff, meanVolumeDb } from './media.ts';
 
 let fx: Fixture;
@@ -53,13 +52,7 @@ async function render(draft: DraftInput, inputs: Record<string, string>, name: s
     output: { url: fx.files.url(`${name}.mp4`) },
     preset,
   };
-  const start = await fx.call('POST', '/render', body);
-  expect(start.status, JSON.stringify(start.json)).toBe(202);
-  const job = await waitForJob(fx, start.json.job_id);
-  expect(job.status, job.error).toBe('done');
-  const path = join(fx.dir, `${name}.out.mp4`);
-  await writeFile(path, fx.files.puts.get(`/${name}.mp4`)!);
-  return { job, path };
+  return renderToFile(fx, body, name);
 }
 
 describe('render: audio', () => {
