@@ -6,21 +6,10 @@ import { cutRange, trimTo } from '../../src/draft/ops/cut-range.ts';
 import { removeFillers } from '../../src/draft/ops/remove-fillers.ts';
 import { trimPauses } from '../../src/draft/ops/trim-pauses.ts';
 import { OpError } from '../../src/draft/ops/types.ts';
-import { computeDurationMs, type Draft, DraftSchema } from '../../src/draft/schema.ts';
-import { baseDraft, ctx } from './ops-fixtures.ts';
+import type { Draft } from '../../src/draft/schema.ts';
+import { baseDraft, ctx, run } from './ops-fixtures.ts';
 
 const video = (d: Draft) => d.t.find((t) => t.tt === 0)!;
-
-function run<A>(
-  op: { args: { parse(x: unknown): A }; apply(d: Draft, a: A, c: ReturnType<typeof ctx>): Draft },
-  draft: Draft,
-  args: unknown,
-) {
-  const out = op.apply(draft, op.args.parse(args), ctx());
-  expect(DraftSchema.parse(out)).toEqual(out);
-  expect(out.d).toBe(computeDurationMs(out));
-  return out;
-}
 
 describe('trim_pauses', () => {
   it('splits the clip into the speech pieces and closes the gaps', () => {

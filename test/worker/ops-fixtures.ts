@@ -1,7 +1,8 @@
 /** Shared fixtures for the pure-op tests: a 10 s talking clip with known pauses and words. */
 
+import { expect } from 'vitest';
 import type { MediaAnalysis, MediaInfo, OpContext } from '../../src/draft/ops/types.ts';
-import { type Draft, DraftSchema } from '../../src/draft/schema.ts';
+import { computeDurationMs, type Draft, DraftSchema } from '../../src/draft/schema.ts';
 
 export const MEDIA: MediaInfo[] = [
   {
@@ -77,4 +78,16 @@ export function baseDraft(): Draft {
 
 export function emptyDraft(): Draft {
   return DraftSchema.parse({ w: 1080, h: 1920, d: 0, t: [] });
+}
+
+/** Applies an op through its zod args and checks what every op must keep: a valid draft whose `d` is its real length. */
+export function run<A>(
+  op: { args: { parse(x: unknown): A }; apply(d: Draft, a: A, c: OpContext): Draft },
+  draft: Draft,
+  args: unknown,
+) {
+  const out = op.apply(draft, op.args.parse(args), ctx());
+  expect(DraftSchema.parse(out)).toEqual(out);
+  expect(out.d).toBe(computeDurationMs(out));
+  return out;
 }

@@ -8,19 +8,9 @@ import { removeTrack } from '../../src/draft/ops/remove-track.ts';
 import { setAspect } from '../../src/draft/ops/set-aspect.ts';
 import { setSpeed } from '../../src/draft/ops/set-speed.ts';
 import { OpError } from '../../src/draft/ops/types.ts';
-import { computeDurationMs, type Draft, DraftSchema } from '../../src/draft/schema.ts';
-import { baseDraft, ctx, emptyDraft } from './ops-fixtures.ts';
+import type { Draft } from '../../src/draft/schema.ts';
+import { baseDraft, ctx, emptyDraft, run } from './ops-fixtures.ts';
 
-function run<A>(
-  op: { args: { parse(x: unknown): A }; apply(d: Draft, a: A, c: ReturnType<typeof ctx>): Draft },
-  draft: Draft,
-  args: unknown,
-) {
-  const out = op.apply(draft, op.args.parse(args), ctx());
-  expect(DraftSchema.parse(out)).toEqual(out);
-  expect(out.d).toBe(computeDurationMs(out));
-  return out;
-}
 const video = (d: Draft) => d.t.find((t) => t.tt === 0)!;
 
 describe('add_music', () => {
