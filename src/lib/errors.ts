@@ -16,11 +16,10 @@ export const ErrorCode = {
   GONE: 410,
   RATE_LIMITED: 429,
   INTERNAL: 500,
-  ENGINE_UNAVAILABLE: 503,
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
-export const HTTP_STATUS: Record<ErrorCode, 200 | 400 | 401 | 402 | 404 | 409 | 410 | 413 | 415 | 429 | 500 | 503> = {
+export const HTTP_STATUS: Record<ErrorCode, 200 | 400 | 401 | 402 | 404 | 409 | 410 | 413 | 415 | 429 | 500> = {
   0: 200,
   400: 400,
   1001: 401,
@@ -34,7 +33,6 @@ export const HTTP_STATUS: Record<ErrorCode, 200 | 400 | 401 | 402 | 404 | 409 | 
   410: 410,
   429: 429,
   500: 500,
-  503: 503,
 };
 
 /** The one error type routes and the Durable Object throw; `onError` shapes it into the envelope. */
