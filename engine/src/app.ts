@@ -3,8 +3,8 @@ import { Hono } from 'hono';
 import type { z } from 'zod';
 import { AnalyseRequest, ProbeRequest, RenderRequest } from '../../src/lib/engine-protocol.ts';
 import { Analyser } from './analyse/analyse.ts';
-import { createRecognizer } from './asr/registry.ts';
-import type { SpeechRecognizer } from './asr/types.ts';
+import { createSpeechStack, type SpeechStack } from './asr/registry.ts';
+import { SpeechWorkerError } from './asr/speech-worker.ts';
 import type { EngineConfig } from './config.ts';
 import { ffmpegVersion } from './ffmpeg/run-ffmpeg.ts';
 import { JobStore } from './jobs/job-store.ts';
@@ -14,7 +14,8 @@ import { runRender } from './render/run-render.ts';
 import { validateRender } from './render/validate.ts';
 
 export interface EngineDeps {
-  recognizer?: SpeechRecognizer;
+  /** Speech recognition and voice activity; default: chosen by configuration (asr/registry.ts). */
+  speech?: SpeechStack;
 }
 
 /** "draft.t.0.sg.1.d: Too small: expected number to be >0" — the first issue, with its path. */
@@ -25,8 +26,9 @@ function firstIssue(error: z.ZodError): string {
 }
 
 export function createApp(cfg: EngineConfig, deps: EngineDeps = {}) {
-  const recognizer = deps.recognizer ?? createRecognizer(cfg);
-  const analyser = new Analyser(cfg, recognizer);
+  const speech = deps.speech ?? createSpeechStack(cfg);
+  const { recognizer } = speech;
+  const analyser = new Analyser(cfg, recognizer, speech.vad);
   const jobs = new JobStore();
   const renderSlots = new Slots(cfg.maxRenders);
   const app = new Hono();
@@ -43,7 +45,18 @@ export function createApp(cfg: EngineConfig, deps: EngineDeps = {}) {
 
   app.get('/health', async (c) => {
     version ??= ffmpegVersion();
-    return c.json({ ok: true, ffmpeg: await version, asr: recognizer.name });
+    return c.json({
+      ok: true,
+      ffmpeg: await version,
+      asr: recognizer.name,
+      asr_model: recognizer.model ?? null,
+      vad: speech.vad.name,
+      // Loaded once, on first use; `starts` > 1 means it died and was restarted.
+      asr_worker: speech.worker
+        ? { loaded: speech.worker.info !== null, starts: speech.worker.starts, ...speech.worker.info }
+        : null,
+      ...(speech.fallbackReason ? { asr_fallback_reason: speech.fallbackReason } : {}),
+    });
   });
 
   app.post('/probe', async (c) => {
@@ -67,6 +80,8 @@ export function createApp(cfg: EngineConfig, deps: EngineDeps = {}) {
       return c.json(await analyser.analyse(b.data));
     } catch (err) {
       if (err instanceof UnreadableMediaError) return c.json({ error: err.message }, 422);
+      // The worker restarts on the next request: the caller may retry.
+      if (err instanceof SpeechWorkerError) return c.json({ error: err.message, retryable: true }, 503);
       throw err;
     }
   });

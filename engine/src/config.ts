@@ -1,15 +1,29 @@
 /** Engine configuration, read once from the environment. */
-import { resolve } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root: setup installs the speech worker's venv and models here. */
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export interface EngineConfig {
   host: string;
   port: number;
   cacheDir: string;
-  asrProvider: 'pocketsphinx' | 'openai' | 'workers-ai';
+  asrProvider: 'whisper' | 'pocketsphinx' | 'openai' | 'workers-ai';
   /** OpenAI-compatible endpoint base, e.g. https://api.openai.com/v1 */
   asrBaseUrl: string;
   asrApiKey: string;
+  /** openai: the remote model (whisper-1); whisper: an installed model under modelsDir (base, tiny.en). */
   asrModel: string;
+  /** whisper: any CTranslate2 Whisper model directory; overrides asrModel. */
+  asrModelDir: string;
+  /** Where setup assembles the Whisper models (one directory per model). */
+  modelsDir: string;
+  /** The venv interpreter that runs engine/asr-worker/worker.py. */
+  python: string;
+  /** CPU threads for the speech worker (CTranslate2 intra-op threads). */
+  asrThreads: number;
   cfAccountId: string;
   cfApiToken: string;
   cfApiBaseUrl: string;
@@ -18,8 +32,6 @@ export interface EngineConfig {
   minPauseMs: number;
   /** Longest piece of audio sent to the recogniser at once. */
   asrChunkMs: number;
-  /** Pause threshold: this many dB below the clip's speech level. */
-  pauseBelowSpeechDb: number;
   fontLatin: string;
   fontCjk: string;
   defaultPreset: string;
@@ -28,9 +40,9 @@ export interface EngineConfig {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
-  const provider = env.ASR_PROVIDER ?? 'pocketsphinx';
-  if (provider !== 'pocketsphinx' && provider !== 'openai' && provider !== 'workers-ai') {
-    throw new Error(`ASR_PROVIDER must be pocketsphinx, openai or workers-ai (got ${provider})`);
+  const provider = env.ASR_PROVIDER || 'whisper';
+  if (provider !== 'whisper' && provider !== 'pocketsphinx' && provider !== 'openai' && provider !== 'workers-ai') {
+    throw new Error(`ASR_PROVIDER must be whisper, pocketsphinx, openai or workers-ai (got ${provider})`);
   }
   return {
     host: env.ENGINE_HOST ?? '127.0.0.1',
@@ -39,14 +51,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
     asrProvider: provider,
     asrBaseUrl: (env.ASR_BASE_URL ?? 'https://api.openai.com/v1').replace(/\/+$/, ''),
     asrApiKey: env.ASR_API_KEY ?? '',
-    asrModel: env.ASR_MODEL ?? 'whisper-1',
+    asrModel: env.ASR_MODEL || (provider === 'openai' ? 'whisper-1' : 'base'),
+    asrModelDir: env.ASR_MODEL_DIR ? resolve(env.ASR_MODEL_DIR) : '',
+    modelsDir: resolve(env.ENGINE_MODELS_DIR || join(ROOT, '.models')),
+    python: env.ENGINE_PYTHON || join(ROOT, '.venv', 'bin', 'python'),
+    asrThreads: Math.max(1, Number(env.ASR_THREADS) || availableParallelism()),
     cfAccountId: env.CF_ACCOUNT_ID ?? '',
     cfApiToken: env.CF_API_TOKEN ?? '',
     cfApiBaseUrl: (env.CF_API_BASE_URL ?? 'https://api.cloudflare.com/client/v4').replace(/\/+$/, ''),
     pocketsphinxModelDir: env.POCKETSPHINX_MODEL_DIR ?? '/usr/share/pocketsphinx/model/en-us',
     minPauseMs: Number(env.ENGINE_MIN_PAUSE_MS ?? 400),
     asrChunkMs: Number(env.ENGINE_ASR_CHUNK_MS ?? 60_000),
-    pauseBelowSpeechDb: Number(env.ENGINE_PAUSE_BELOW_SPEECH_DB ?? 25),
     fontLatin: env.ENGINE_FONT_LATIN ?? '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf',
     fontCjk: env.ENGINE_FONT_CJK ?? '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc',
     defaultPreset: env.ENGINE_X264_PRESET ?? 'veryfast',

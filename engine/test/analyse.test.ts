@@ -25,7 +25,7 @@ describe('POST /analyse', () => {
     expect(first.status).toBe(200);
     const r = AnalyseResult.parse(first.json);
     expect(r.cached).toBe(false);
-    expect(r.asr_provider).toBe('pocketsphinx');
+    expect(r.asr_provider).toBe('whisper');
     const inner = r.pauses.filter((p) => p.s > 200 && p.e < r.duration_ms - 200);
     expect(inner).toHaveLength(2);
     // espeak places the breaks at ~1.13-2.34 s and ~3.80-5.02 s.
@@ -56,13 +56,16 @@ describe('POST /analyse', () => {
     expect(r.json.words).toEqual([]);
     expect(r.json.asr_provider).toBe('none');
     expect(r.json.pauses.length).toBeGreaterThanOrEqual(2);
-    // The offline default only knows English: Chinese gets pauses and no (wrong) words.
-    const zh = await fx.call('POST', '/analyse', {
+    // A recogniser that only knows English (the pocketsphinx fallback) gives Chinese sessions
+    // pauses and no (wrong) words.
+    const sphinx = await setUp({ ASR_PROVIDER: 'pocketsphinx', ENGINE_CACHE_DIR: join(fx.dir, 'cache') });
+    const zh = await sphinx.call('POST', '/analyse', {
       url: fx.files.url('speech.wav'),
       content_hash: 'feedbeef00',
       language: 'zh-CN',
     });
-    expect(zh.json).toMatchObject({ words: [], asr_provider: 'none', cached: true, language: 'zh-CN' });
+    await sphinx.close();
+    expect(zh.json).toMatchObject({ words: [], asr_provider: 'none', language: 'zh-CN' });
     const bad = await fx.call('POST', '/analyse', { url: fx.files.url('speech.wav'), content_hash: 'x' });
     expect(bad.status).toBe(400);
     expect(bad.json.error).toMatch(/^content_hash:/);

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { planChunks } from './chunks.ts';
+import { energySpeech, FRAME_MS } from './energy-vad.ts';
 import { isFiller } from './fillers.ts';
-import { complement, parseSilencedetect, pauseThresholdDb } from './pauses.ts';
+import { complement, reconcile } from './refine.ts';
+
+/** Frame levels: `[dB, ms]` runs, 30 ms frames, with ±1 dB of wobble like real room tone. */
+function levels(...runs: [number, number][]): Float32Array {
+  const out: number[] = [];
+  for (const [db, ms] of runs) for (let i = 0; i < ms / FRAME_MS; i++) out.push(db + (i % 3) - 1);
+  return Float32Array.from(out);
+}
 
 describe('analysis helpers', () => {
   it('marks only true fillers', () => {
@@ -9,24 +17,50 @@ describe('analysis helpers', () => {
     for (const w of ['like', 'so', 'the', 'umbrella', '你好', '']) expect(isFiller(w)).toBe(false);
   });
 
-  it('sets the pause threshold below the speech level, within sane limits', () => {
-    expect(pauseThresholdDb(-20, 25)).toBe(-45);
-    expect(pauseThresholdDb(-50, 25)).toBe(-65);
-    expect(pauseThresholdDb(0, 10)).toBe(-18);
+  it('finds pauses over room tone at any level: the threshold follows the noise floor', () => {
+    for (const floor of [-70, -60, -50, -40]) {
+      const speech = floor + 25;
+      const spans = energySpeech(
+        levels([floor, 600], [speech, 1500], [floor, 900], [speech, 1200], [floor, 300], [speech, 900], [floor, 600]),
+        400,
+      );
+      // The 300 ms gap is bridged (shorter than a pause); the 900 ms one is not.
+      expect(spans, `floor ${floor}`).toEqual([
+        { s: 600, e: 2100 },
+        { s: 3000, e: 5400 },
+      ]);
+    }
   });
 
-  it('reads silencedetect output, including a silence running to the end', () => {
-    const err =
-      '[silencedetect] silence_start: 1.5\n[silencedetect] silence_end: 2.75 | silence_duration: 1.25\n[silencedetect] silence_start: 9.2\n';
-    const pauses = parseSilencedetect(err, 10_000);
-    expect(pauses).toEqual([
-      { s: 1500, e: 2750 },
-      { s: 9200, e: 10_000 },
+  it('reports one utterance for a clip with no quiet stretch, and nothing for silence', () => {
+    expect(energySpeech(levels([-20, 3000]), 400)).toEqual([{ s: 0, e: 3000 }]);
+    expect(energySpeech(levels([-80, 3000]), 400)).toEqual([]);
+  });
+
+  it('splits a pause around a confident word the detector missed, and clamps drifting word edges', () => {
+    const speech = [
+      { s: 0, e: 1000 },
+      { s: 3000, e: 4000 },
+    ];
+    const words = [
+      { w: 'Hello', s: 100, e: 1300, conf: 0.9 }, // ends 300 ms into the pause
+      { w: 'soft', s: 1800, e: 2100, conf: 0.8 }, // wholly inside the pause: missed speech
+      { w: 'hm', s: 2500, e: 2600, conf: 0.2 }, // unsure: does not split the pause
+      { w: 'world.', s: 2800, e: 3500, conf: 0.9 }, // starts 200 ms early
+    ];
+    const r = reconcile(speech, words, 4500, 400);
+    expect(r.pauses).toEqual([
+      { s: 1000, e: 1800 },
+      { s: 2100, e: 3000 },
+      { s: 4000, e: 4500 },
     ]);
-    expect(complement(pauses, 10_000)).toEqual([
-      { s: 0, e: 1500 },
-      { s: 2750, e: 9200 },
+    expect(r.words.map((w) => [w.s, w.e])).toEqual([
+      [100, 1000],
+      [1800, 2100],
+      [2500, 2600],
+      [3000, 3500],
     ]);
+    expect(r.speech).toEqual(complement(r.pauses, 4500));
   });
 
   it('chunks long audio at pauses, never longer than the limit', () => {

@@ -3,7 +3,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AnalyseResult } from '../../../src/lib/engine-protocol.ts';
-import type { RecognizedWord, SpeechRecognizer } from '../asr/types.ts';
+import type { RecognizedWord, Span, SpeechRecognizer, VoiceActivityDetector } from '../asr/types.ts';
 import { PCM_BYTES_PER_MS } from '../asr/wav.ts';
 import type { EngineConfig } from '../config.ts';
 import { runFfmpeg } from '../ffmpeg/run-ffmpeg.ts';
@@ -11,7 +11,10 @@ import { probeMedia } from '../probe/probe-media.ts';
 import { AnalysisCache } from './cache.ts';
 import { mapLimit, planChunks, slicePcm } from './chunks.ts';
 import { isFiller } from './fillers.ts';
-import { complement, detectPauses, type Interval, pauseThresholdDb, speechLevelDb } from './pauses.ts';
+import { complement, reconcile } from './refine.ts';
+
+/** Bumped when pause or word logic changes, so results cached by older logic are not reused. */
+const ANALYSIS_VERSION = 'v2';
 
 export interface AnalyseInput {
   url: string;
@@ -26,17 +29,19 @@ export class Analyser {
   constructor(
     private readonly cfg: EngineConfig,
     private readonly recognizer: SpeechRecognizer,
+    private readonly vad: VoiceActivityDetector,
   ) {
     this.cache = new AnalysisCache(join(cfg.cacheDir, 'analysis'));
   }
 
   async analyse(req: AnalyseInput, signal?: AbortSignal): Promise<AnalyseResult> {
-    const primary = req.language.split('-')[0].toLowerCase();
+    const primary = req.language.split('-')[0]!.toLowerCase();
     const supported = !this.recognizer.languages || this.recognizer.languages.includes(primary);
     // A recogniser that cannot do this language gives no words rather than wrong ones.
     if (!supported) req = { ...req, words: false };
-    const variant = req.words ? `${this.recognizer.name}.${req.language.toLowerCase()}` : 'pauses';
-    const key = `${req.content_hash}.${variant}`;
+    const asr = [this.recognizer.name, this.recognizer.model].filter(Boolean).join('-');
+    const variant = req.words ? `${asr}.${req.language.toLowerCase()}` : 'pauses';
+    const key = `${req.content_hash}.${ANALYSIS_VERSION}.${this.vad.name}.${variant}`;
     const [result, cached] = await this.cache.getOrCompute(key, () => this.compute(req, signal));
     // Pause-only results are shared across languages: report the language asked for.
     return req.words ? { ...result, cached } : { ...result, language: req.language, cached };
@@ -61,24 +66,25 @@ export class Analyser {
         signal,
       });
       const durationMs = Math.round((await stat(pcm)).size / PCM_BYTES_PER_MS);
-      const level = await speechLevelDb(pcm);
-      const pauses =
-        level === null
-          ? [{ s: 0, e: durationMs }]
-          : await detectPauses(pcm, durationMs, {
-              thresholdDb: pauseThresholdDb(level, this.cfg.pauseBelowSpeechDb),
-              minPauseMs: this.cfg.minPauseMs,
-              signal,
-            });
-      const speech = complement(pauses, durationMs);
-      let words: AnalyseResult['words'] = [];
+      const minPauseMs = this.cfg.minPauseMs;
+      const voiced = await this.vad.speech(pcm, { durationMs, minSilenceMs: minPauseMs, signal });
+      const detected = complement(voiced, durationMs).filter((p) => p.e - p.s >= minPauseMs);
+      let words: RecognizedWord[] = [];
       let language = req.language;
-      if (req.words && speech.length > 0) {
-        const out = await this.transcribe(pcm, dir, durationMs, pauses, req.language, signal);
-        words = out.words.map((w) => ({ ...w, filler: w.filler === true || isFiller(w.w) }));
+      if (req.words && voiced.length > 0) {
+        const out = await this.transcribe(pcm, dir, durationMs, detected, req.language, signal);
+        words = out.words;
         language = out.language;
       }
-      return { ...base, duration_ms: durationMs, pauses, speech, words, language };
+      const { pauses, speech, words: timed } = reconcile(voiced, words, durationMs, minPauseMs);
+      return {
+        ...base,
+        duration_ms: durationMs,
+        pauses,
+        speech,
+        words: timed.map((w) => ({ ...w, filler: w.filler === true || isFiller(w.w) })),
+        language,
+      };
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -88,7 +94,7 @@ export class Analyser {
     pcm: string,
     dir: string,
     durationMs: number,
-    pauses: Interval[],
+    pauses: Span[],
     language: string,
     signal?: AbortSignal,
   ): Promise<{ words: RecognizedWord[]; language: string }> {

@@ -1,7 +1,7 @@
 /** Long audio goes to the recogniser in chunks cut inside pauses, with their offsets added back. */
 import { open } from 'node:fs/promises';
+import type { Span as Interval } from '../asr/types.ts';
 import { PCM_BYTES_PER_MS } from '../asr/wav.ts';
-import type { Interval } from './pauses.ts';
 
 export const MAX_CHUNK_MS = 60_000;
 

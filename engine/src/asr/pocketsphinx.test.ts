@@ -17,8 +17,8 @@ let fx: Fixture;
 /** 10 s chunks: the 32 s clip goes to the recogniser in pieces cut at pauses, two at a time. */
 let chunked: Fixture;
 beforeAll(async () => {
-  fx = await setUp();
-  chunked = await setUp({ ENGINE_ASR_CHUNK_MS: '10000' });
+  fx = await setUp({ ASR_PROVIDER: 'pocketsphinx' });
+  chunked = await setUp({ ASR_PROVIDER: 'pocketsphinx', ENGINE_ASR_CHUNK_MS: '10000' });
 });
 afterAll(async () => {
   await fx.close();

@@ -17,8 +17,22 @@ export interface TranscribeOptions {
   signal?: AbortSignal;
 }
 
+/** Speech against silence, room tone, breaths and music beds: the basis of every pause cut. */
+export interface VoiceActivityDetector {
+  readonly name: string;
+  /** Speech intervals (ms) in raw s16le 16 kHz mono; gaps shorter than `minSilenceMs` are bridged. */
+  speech(pcmPath: string, opts: { durationMs: number; minSilenceMs: number; signal?: AbortSignal }): Promise<Span[]>;
+}
+
+export interface Span {
+  s: number;
+  e: number;
+}
+
 export interface SpeechRecognizer {
   readonly name: string;
+  /** The model in use, for /health and the analysis cache key ("base", "tiny.en"). */
+  readonly model?: string;
   /** How many chunks may run at once (CPU-bound local recognisers: one per core). */
   readonly concurrency: number;
   /** Primary language subtags it can recognise ("en"); undefined = any (Whisper-class providers). */

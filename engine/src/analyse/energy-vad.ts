@@ -1,0 +1,82 @@
+/**
+ * Offline fallback voice activity (when the speech worker is not installed): an adaptive
+ * noise-floor estimate. The floor is the clip's quiet end (10th percentile of 30 ms RMS frames),
+ * so room tone at -60 or -40 dBFS moves the threshold with it; speech starts well above the floor
+ * and ends with hysteresis, and gaps shorter than the shortest pause are bridged. Music beds defeat
+ * any energy method: that is what Silero (the default, in the speech worker) is for.
+ */
+import { createReadStream } from 'node:fs';
+import type { Span, VoiceActivityDetector } from '../asr/types.ts';
+import { PCM_BYTES_PER_MS } from '../asr/wav.ts';
+
+export const FRAME_MS = 30;
+/** Louder than this (dBFS, frame RMS) at the 95th percentile, or there is no speech at all. */
+const SILENT_CLIP_DB = -60;
+/** Speech blobs shorter than this are clicks and bumps. */
+const MIN_SPEECH_MS = 90;
+
+/** RMS level of each 30 ms frame of a raw s16le 16 kHz mono file, in dBFS. */
+export async function frameLevelsDb(pcmPath: string): Promise<Float32Array> {
+  const frameBytes = FRAME_MS * PCM_BYTES_PER_MS;
+  const out: number[] = [];
+  let carry = Buffer.alloc(0);
+  for await (const chunk of createReadStream(pcmPath, { highWaterMark: frameBytes * 256 })) {
+    const buf = carry.length ? Buffer.concat([carry, chunk as Buffer]) : (chunk as Buffer);
+    let off = 0;
+    for (; off + frameBytes <= buf.length; off += frameBytes) {
+      let sum = 0;
+      for (let i = off; i < off + frameBytes; i += 2) {
+        const v = buf.readInt16LE(i) / 32768;
+        sum += v * v;
+      }
+      out.push(10 * Math.log10(sum / (frameBytes / 2) + 1e-12));
+    }
+    carry = Buffer.from(buf.subarray(off));
+  }
+  return Float32Array.from(out);
+}
+
+function percentile(sorted: Float32Array, q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))]!;
+}
+
+/** Speech spans (ms) from frame levels: pure, so the thresholds are unit-tested on numbers. */
+export function energySpeech(levelsDb: Float32Array, minSilenceMs: number): Span[] {
+  if (levelsDb.length === 0) return [];
+  const sorted = Float32Array.from(levelsDb).sort();
+  const floor = percentile(sorted, 0.1);
+  const loud = percentile(sorted, 0.95);
+  if (loud < SILENT_CLIP_DB) return [];
+  const range = loud - floor;
+  // No quiet stretch at all: one long utterance (or a steady bed), nothing to cut.
+  if (range < 8) return [{ s: 0, e: levelsDb.length * FRAME_MS }];
+  const on = floor + Math.max(6, 0.3 * range);
+  const off = floor + Math.max(4, 0.2 * range);
+  const spans: Span[] = [];
+  let start = -1;
+  let lastLoud = -1;
+  const bridgeFrames = Math.ceil(minSilenceMs / FRAME_MS);
+  for (let i = 0; i < levelsDb.length; i++) {
+    const db = levelsDb[i]!;
+    if (start < 0) {
+      if (db >= on) {
+        start = i;
+        lastLoud = i;
+      }
+    } else if (db >= off) lastLoud = i;
+    else if (i - lastLoud >= bridgeFrames) {
+      spans.push({ s: start * FRAME_MS, e: (lastLoud + 1) * FRAME_MS });
+      start = -1;
+    }
+  }
+  if (start >= 0) spans.push({ s: start * FRAME_MS, e: (lastLoud + 1) * FRAME_MS });
+  return spans.filter((sp) => sp.e - sp.s >= MIN_SPEECH_MS);
+}
+
+export const energyDetector: VoiceActivityDetector = {
+  name: 'energy',
+  async speech(pcmPath, opts) {
+    const spans = energySpeech(await frameLevelsDb(pcmPath), opts.minSilenceMs);
+    return spans.map((sp) => ({ s: sp.s, e: Math.min(sp.e, opts.durationMs) }));
+  },
+};
