@@ -87,6 +87,16 @@ export class SpeechWorker {
     this.child?.kill('SIGKILL');
   }
 
+  /** A request is being served (tests wait for this before killing the worker). */
+  get busy(): boolean {
+    return this.pending.size > 0;
+  }
+
+  /** The running worker's process id (undefined when none runs). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   private spawnWorker(): Promise<WorkerInfo> {
     const { python, script, modelDir, modelName, threads } = this.opts;
     this.starts++;
