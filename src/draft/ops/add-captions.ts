@@ -34,10 +34,13 @@ const STYLE_META: Record<
   minimal: { sizeOfLongSide: 0.024, color: '#f0f0f0' },
 };
 
+/** A caption word and the main-track clip it is heard in (captions never cross from one to the next). */
+type ClipWord = CaptionWord & { clip: number };
+
 /** Every spoken (non-filler) word mapped onto the timeline through the main track's cuts. */
-function timelineWords(draft: Draft, analysis: OpContext['analysis']): CaptionWord[] {
-  const words: CaptionWord[] = [];
-  for (const seg of mainVideoTrack(draft)?.sg ?? []) {
+function timelineWords(draft: Draft, analysis: OpContext['analysis']): ClipWord[] {
+  const words: ClipWord[] = [];
+  for (const [clip, seg] of (mainVideoTrack(draft)?.sg ?? []).entries()) {
     const speed = seg.m.speed ?? 1;
     const srcEnd = seg.in + seg.d * speed;
     for (const word of analysis[seg.src]?.words ?? []) {
@@ -46,25 +49,32 @@ function timelineWords(draft: Draft, analysis: OpContext['analysis']): CaptionWo
       if (mid < seg.in || mid >= srcEnd) continue;
       const s = seg.s + (Math.max(word.s, seg.in) - seg.in) / speed;
       const e = seg.s + (Math.min(word.e, srcEnd) - seg.in) / speed;
-      words.push({ w: word.w.trim(), s: Math.round(s), e: Math.round(Math.max(e, s + 1)) });
+      words.push({ w: word.w.trim(), s: Math.round(s), e: Math.round(Math.max(e, s + 1)), clip });
     }
   }
   return words.filter((w) => w.w).sort((a, b) => a.s - b.s);
 }
 
-function groupWords(words: CaptionWord[], spaceless: boolean): { text: string; words: CaptionWord[] }[] {
-  const groups: { text: string; words: CaptionWord[] }[] = [];
-  let current: CaptionWord[] = [];
+interface Group {
+  text: string;
+  words: CaptionWord[];
+  clip: number;
+}
+
+function groupWords(words: ClipWord[], spaceless: boolean): Group[] {
+  const groups: Group[] = [];
+  let current: ClipWord[] = [];
   let text = '';
   const flush = () => {
-    if (current.length) groups.push({ text, words: current });
+    if (current.length) groups.push({ text, words: current.map(({ clip: _clip, ...w }) => w), clip: current[0]!.clip });
     current = [];
     text = '';
   };
   for (const word of words) {
     const prev = current.at(-1);
     const tooLong = current.length > 0 && word.e - current[0]!.s > MAX_CAPTION_MS;
-    const breaks = prev && (tooLong || word.s - prev.e > MAX_GAP_MS || /[.?!。？！]$/.test(prev.w));
+    const breaks =
+      prev && (tooLong || word.clip !== prev.clip || word.s - prev.e > MAX_GAP_MS || /[.?!。？！]$/.test(prev.w));
     const laid = breaks ? null : layoutLines([...current.map((w) => w.w), word.w], spaceless);
     if (prev && laid === null) flush();
     current.push(word);
@@ -92,7 +102,8 @@ export const addCaptions = defineOp({
     const groups = groupWords(words, isSpaceless(language));
     const segments: TextSegment[] = groups.map((group, i) => {
       const s = group.words[0]!.s;
-      const next = groups[i + 1]?.words[0]?.s;
+      // Bridge a short gap to the next caption, but never across a clip boundary (a cut).
+      const next = groups[i + 1]?.clip === group.clip ? groups[i + 1]!.words[0]!.s : undefined;
       let e = group.words.at(-1)!.e;
       if (next !== undefined && next - e < BRIDGE_MS) e = next;
       return {

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { type AspectRatio, type Draft, OUTPUT_SIZES, type VideoTrack } from '../schema.ts';
 import { fitMusic } from './add-music.ts';
+import { splitCaptionsAt } from './caption-split.ts';
 import { defineOp, type MediaInfo, type OpContext, OpError } from './types.ts';
 import { baseName, clone, findMedia, finish, idMaker, mainVideoTrack } from './util.ts';
 
@@ -116,6 +117,13 @@ export const reorder = defineOp({
         `There is no clip ${bad}; the timeline has ${clips.length}.`,
         `没有第 ${bad} 个片段，时间线上共有 ${clips.length} 个。`,
       );
+    // A caption crossing a clip boundary would be torn in two by the move: split it there first.
+    const newId = idMaker(draft);
+    splitCaptionsAt(
+      draft,
+      clips.slice(1).map((c) => c.s),
+      () => newId('c'),
+    );
     const order = [...new Set(args.order.map((n) => n - 1))];
     for (let i = 0; i < clips.length; i++) if (!order.includes(i)) order.push(i);
     const shifts = new Map<number, number>();

@@ -5,7 +5,7 @@
  * follow their speech; background music stays one continuous bed, clamped to the new length.
  */
 import type { AudioSegment, Draft, TextSegment, Track, VisualSegment } from '../schema.ts';
-import { isSpaceless, layoutLines } from './captions-text.ts';
+import { captionText, splitCaptionsAt } from './caption-split.ts';
 import type { Interval } from './types.ts';
 import { idMaker } from './util.ts';
 
@@ -68,17 +68,15 @@ function cutTextSegment(seg: TextSegment, a: number, b: number, language: string
   if (e - s <= 0) return null;
   const words = seg.m.words;
   if (!words) return { ...seg, s, d: e - s };
+  // A word goes with the cut when most of it is inside (its middle): half a word is not kept.
   const kept = words
-    .filter((w) => !(w.s >= a && w.e <= b))
+    .filter((w) => {
+      const mid = (w.s + w.e) / 2;
+      return mid < a || mid >= b;
+    })
     .map((w) => ({ w: w.w, s: mapPoint(w.s, a, b), e: mapPoint(w.e, a, b) }));
   if (kept.length === 0) return null;
-  const text =
-    kept.length === words.length
-      ? seg.text
-      : (layoutLines(
-          kept.map((w) => w.w),
-          isSpaceless(language),
-        ) ?? kept.map((w) => w.w).join(' '));
+  const text = kept.length === words.length ? seg.text : captionText(kept, language);
   return { ...seg, s, d: e - s, text, m: { ...seg.m, words: kept } };
 }
 
@@ -88,6 +86,12 @@ export function rippleDelete(draft: Draft, ranges: readonly Interval[]): Draft {
   const newId = idMaker(draft);
   const removedMs = merged.reduce((sum, r) => sum + (r.e - r.s), 0);
   const layered = new Set(draft.t.filter((t) => t.tt !== 0 && t.sg.length > 0).map((t) => t.id));
+  // Captions are split at every cut first, so none shows words from both sides of one.
+  splitCaptionsAt(
+    draft,
+    merged.flatMap((r) => [r.s, r.e]),
+    () => newId('c'),
+  );
   // Latest range first: removing it never moves the earlier ones.
   for (const { s: a, e: b } of [...merged].reverse()) {
     for (const track of draft.t) {
