@@ -5,7 +5,8 @@ JSON lines over stdin/stdout; stderr is for logs. The model is loaded once at st
 served one at a time, each using every core (CTranslate2's intra-op threads), which is faster than
 two half-speed decodes side by side on a 2-core machine.
 
-  -> {"id": 1, "op": "transcribe", "pcm": "/tmp/x.raw", "language": "en", "prompt": null, "hotwords": null}
+  -> {"id": 1, "op": "transcribe", "pcm": "/tmp/x.raw", "language": "zh", "script": "simplified",
+      "prompt": null, "hotwords": null}
   <- {"id": 1, "ok": true, "language": "en", "words": [{"w": "Hello,", "s": 120, "e": 480, "p": 0.93}]}
   -> {"id": 2, "op": "vad", "pcm": "/tmp/x.raw", "min_silence_ms": 400, "threshold": 0.5}
   <- {"id": 2, "ok": true, "speech": [{"s": 100, "e": 2300}]}
@@ -21,19 +22,40 @@ import os
 import sys
 import time
 
+import ctranslate2
 import numpy as np
 from faster_whisper import WhisperModel, __version__ as fw_version
 from faster_whisper.vad import VadOptions, get_speech_timestamps
 
 SAMPLE_RATE = 16000
 
-# Whisper writes what it expects to hear next: a prompt full of hesitations keeps "um"/"uh" in the
-# transcript (it drops them by default, which would silently break "remove the ums"), and a prompt
-# in simplified characters steers Chinese output away from traditional ones.
+# Whisper writes what it expects to hear next. A prompt full of hesitations keeps "um"/"uh" in the
+# English transcript (it drops them by default, which would silently break "remove the ums"). For
+# Chinese the plain "what follows is Mandarin" prompt works best: a prompt with fillers and topic
+# words leaked into the transcript of unclear audio in our tests.
 PROMPTS = {
     "en": "Umm, let me think like, hmm... Okay, here's what I'm, like, thinking.",
-    "zh": "嗯，那个，我们今天来聊一聊，就是说，这个视频怎么剪。",
+    "zh": "以下是普通话的句子。",
 }
+
+
+def letters(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
+def echoes(text: str, prompt: str) -> bool:
+    """A segment made only of pieces of the prompt (one or repeated), and long enough not to be
+    a real "Okay, hmm." (12 UTF-8 bytes: four Han characters, or twelve Latin letters)."""
+    t, p = letters(text), letters(prompt)
+    if len(t.encode("utf-8")) < 12:
+        return False
+    i = 0
+    while i < len(t):
+        n = next((n for n in range(len(t) - i, 1, -1) if t[i : i + n] in p), 0)
+        if n == 0:
+            return False
+        i += n
+    return True
 
 
 def load_pcm(path: str) -> np.ndarray:
@@ -44,23 +66,24 @@ class Worker:
     def __init__(self, model_dir: str, threads: int, beam_size: int) -> None:
         self.model = WhisperModel(model_dir, device="cpu", compute_type="int8", cpu_threads=threads)
         self.beam_size = beam_size
-        self._t2s = None
+        self._converters = {}
 
-    def to_simplified(self, text: str) -> str:
-        if self._t2s is None:
-            from opencc import OpenCC  # loaded on first Chinese answer only
+    def convert_script(self, text: str, script: str) -> str:
+        """Whisper mixes simplified and traditional characters; a session gets the one it asked for."""
+        config = "s2t" if script == "traditional" else "t2s"
+        if config not in self._converters:
+            from opencc import OpenCC  # loaded on the first Chinese answer only
 
-            self._t2s = OpenCC("t2s")
-        return self._t2s.convert(text)
+            self._converters[config] = OpenCC(config)
+        return self._converters[config].convert(text)
 
-    def transcribe(self, req: dict) -> dict:
-        audio = load_pcm(req["pcm"])
-        language = req.get("language") or None
-        primary = language.split("-")[0].lower() if language else None
-        prompt = req.get("prompt") or PROMPTS.get(primary or "")
+    def decode(self, audio: np.ndarray, language, prompt, hotwords):
+        # Whisper falls back to sampling when a window decodes badly (hard audio only; clear speech
+        # decodes by beam search alone). Seeding makes the same audio give the same words.
+        ctranslate2.set_random_seed(0)
         segments, info = self.model.transcribe(
             audio,
-            language=primary,
+            language=language,
             beam_size=self.beam_size,
             word_timestamps=True,
             # Skip long silences before decoding: Whisper invents text in room tone otherwise.
@@ -69,8 +92,21 @@ class Worker:
             # Each window decoded on its own: a misheard phrase cannot start a repetition loop.
             condition_on_previous_text=False,
             initial_prompt=prompt,
-            hotwords=req.get("hotwords") or None,
+            hotwords=hotwords,
         )
+        return list(segments), info
+
+    def transcribe(self, req: dict) -> dict:
+        audio = load_pcm(req["pcm"])
+        language = req.get("language") or None
+        primary = language.split("-")[0].lower() if language else None
+        prompt = req.get("prompt") or PROMPTS.get(primary or "")
+        hotwords = req.get("hotwords") or None
+        segments, info = self.decode(audio, primary, prompt, hotwords)
+        # On audio it cannot make out, Whisper may read its prompt back as the transcript: then
+        # decode again without one (no words is better than the prompt's words as captions).
+        if prompt and any(echoes(seg.text, prompt) for seg in segments):
+            segments, info = self.decode(audio, primary, None, hotwords)
         chinese = (primary or info.language) in ("zh", "yue")
         words = []
         for seg in segments:
@@ -79,7 +115,7 @@ class Worker:
                 if not text:
                     continue
                 if chinese:
-                    text = self.to_simplified(text)
+                    text = self.convert_script(text, req.get("script") or "simplified")
                 words.append(
                     {"w": text, "s": round(w.start * 1000), "e": round(w.end * 1000), "p": round(w.probability, 3)}
                 )

@@ -92,3 +92,16 @@ describe('captions in sync through edits', () => {
     checkCaptions(d);
   });
 });
+
+describe('Chinese caption layout', () => {
+  it('joins Chinese words without spaces, a space only between two Latin words, 21 characters a line', async () => {
+    const { joinWords, layoutLines, displayWidth } = await import('../../src/draft/ops/captions-text.ts');
+    expect(joinWords(['我们', '用', 'Python', '写', '一个', 'demo', '。'], true)).toBe('我们用Python写一个demo。');
+    expect(joinWords(['Hello', 'world', '你好'], true)).toBe('Hello world你好');
+    expect(displayWidth('你好ab')).toBe(6);
+    const long = Array.from({ length: 30 }, (_, i) => '一二三四五六七八九十'[i % 10]!);
+    const laid = layoutLines(long, true)!;
+    expect(laid.split('\n').map((l) => l.length)).toEqual([21, 9]);
+    expect(layoutLines([...long, ...long], true)).toBeNull(); // 60 characters do not fit two lines
+  });
+});

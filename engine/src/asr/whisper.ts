@@ -1,8 +1,8 @@
 /**
  * The default recogniser: Whisper (faster-whisper, int8 on the CPU) in the Python speech worker.
- * Words keep Whisper's punctuation and casing (captions show them); Chinese answers arrive in
- * simplified characters (the worker converts). Fillers Whisper still drops are found later from
- * voiced gaps (analyse/voiced-gaps.ts).
+ * Words keep Whisper's punctuation and casing (captions show them). Chinese answers arrive in
+ * simplified characters (traditional for zh-TW/zh-HK/zh-Hant sessions): Whisper mixes the two,
+ * the worker converts. Fillers, which Whisper tends to drop, are kept by the worker's prompt.
  */
 import type { SpeechWorker } from './speech-worker.ts';
 import type { RecognizedWord, Span, SpeechRecognizer, TranscribeOptions, VoiceActivityDetector } from './types.ts';
@@ -14,6 +14,11 @@ interface WorkerWord {
   p: number;
 }
 
+/** zh-TW, zh-HK, zh-MO and zh-Hant read traditional characters; every other Chinese tag simplified. */
+export function chineseScript(language: string): 'simplified' | 'traditional' {
+  return /^zh-(hant|tw|hk|mo)\b/i.test(language) ? 'traditional' : 'simplified';
+}
+
 export function whisperRecognizer(worker: SpeechWorker, model: string): SpeechRecognizer {
   return {
     name: 'whisper',
@@ -23,7 +28,11 @@ export function whisperRecognizer(worker: SpeechWorker, model: string): SpeechRe
     languages: model.endsWith('.en') ? ['en'] : undefined,
     async transcribe(pcmPath: string, opts: TranscribeOptions) {
       const primary = opts.language.split('-')[0]!.toLowerCase();
-      const out = await worker.request('transcribe', { pcm: pcmPath, language: primary || null }, opts.signal);
+      const out = await worker.request(
+        'transcribe',
+        { pcm: pcmPath, language: primary || null, script: chineseScript(opts.language) },
+        opts.signal,
+      );
       const words = (out.words as WorkerWord[]).map((w) => ({
         w: w.w,
         s: w.s,

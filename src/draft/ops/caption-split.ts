@@ -4,13 +4,13 @@
  * they are spoken. Splitting a caption at a point puts each word on the side its middle falls.
  */
 import type { CaptionWord, Draft, TextSegment } from '../schema.ts';
-import { isSpaceless, layoutLines } from './captions-text.ts';
+import { isSpaceless, joinWords, layoutLines } from './captions-text.ts';
 
 const mid = (w: CaptionWord) => (w.s + w.e) / 2;
 
 export function captionText(words: readonly CaptionWord[], language: string | undefined): string {
   const texts = words.map((w) => w.w);
-  return layoutLines(texts, isSpaceless(language)) ?? texts.join(isSpaceless(language) ? '' : ' ');
+  return layoutLines(texts, isSpaceless(language)) ?? joinWords(texts, isSpaceless(language));
 }
 
 /** Splits a worded text segment at timeline point `t`; segments without words are left whole. */

@@ -2,10 +2,11 @@
  * Splits caption segments into on-screen events: at most MAX_LINE_CHARS per line and two lines
  * per event, timed by the segment's words when it has them, else by character share.
  */
+import { displayWidth, MAX_LINE_CHARS, MAX_LINES } from '../../../../src/draft/ops/captions-text.ts';
 import type { CaptionWord, TextSegment } from '../../../../src/draft/schema.ts';
 
-export const MAX_LINE_CHARS = 42;
-export const MAX_LINES = 2;
+// One layout rule for the draft's caption text and the rendered lines (CJK counts two columns).
+export { MAX_LINE_CHARS, MAX_LINES };
 
 export interface CaptionToken {
   text: string;
@@ -51,7 +52,7 @@ function tokenize(seg: TextSegment): CaptionToken[] {
 const letters = (t: string) => t.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
 
 const lineLength = (line: CaptionToken[]) =>
-  line.reduce((n, t, i) => n + t.text.length + (i > 0 && t.space ? 1 : 0), 0);
+  line.reduce((n, t, i) => n + displayWidth(t.text) + (i > 0 && t.space ? 1 : 0), 0);
 
 /** Greedy line filling: a token goes on the current line if the line stays within maxChars. */
 function toLines(tokens: CaptionToken[], maxChars: number): CaptionToken[][] {
