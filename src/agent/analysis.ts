@@ -1,13 +1,13 @@
 /**
  * Speech analysis on demand: pauses and words of one uploaded file, from the media engine's
- * POST /analyse, cached in R2 under `u/<userId>/analysis/<content_hash>.<lang>.json` so the same file is never
+ * POST /analyse, cached in R2 under `u/<userId>/analysis/<content_hash>.<lang>.v2.json` so the same file is never
  * analysed twice (uploads may pre-warm the same key). No engine → a clear error, never a guess.
  */
 import { AnalyseResult } from '../lib/engine-protocol.ts';
 import { signBlobUrl } from '../lib/signing.ts';
 import { TurnError } from './errors.ts';
 
-/** Long recordings take a while on the offline recogniser (~0.25x real time). */
+/** Long recordings take a while on the CPU (Whisper base ~0.1x real time, pocketsphinx ~0.25x). */
 const ANALYSE_TIMEOUT_MS = 15 * 60_000;
 
 export interface AnalysableMedia {
@@ -20,9 +20,19 @@ export interface AnalysableMedia {
 const cacheId = (media: AnalysableMedia) =>
   media.content_hash && /^[A-Za-z0-9_-]{8,}$/.test(media.content_hash) ? media.content_hash : `media-${media.media_id}`;
 
-/** Speech is recognised per language, so the cache is keyed by content and by the language's primary tag. */
-const primaryLanguage = (language: string) =>
-  (language.split('-')[0] ?? 'en').toLowerCase().replace(/[^a-z]/g, '') || 'en';
+/**
+ * Speech is recognised per language, so the cache is keyed by content and language: the primary
+ * tag, except Chinese, whose region or script tag decides simplified or traditional characters.
+ */
+const cacheLanguage = (language: string) => {
+  const tag = language.toLowerCase().replace(/[^a-z-]/g, '');
+  const primary = tag.split('-')[0] || 'en';
+  if (primary !== 'zh') return primary;
+  return /^zh-(hant|tw|hk|mo)\b/.test(tag) ? 'zh-hant' : 'zh-hans';
+};
+
+/** Bumped when the engine's analysis changes (v2: Whisper + voice activity), so old results are not reused. */
+const ANALYSIS_VERSION = 'v2';
 
 /**
  * The cache lives beside the upload, under its owner's prefix (`u/<userId>/`), so purging a user
@@ -30,7 +40,7 @@ const primaryLanguage = (language: string) =>
  */
 export const analysisKey = (media: AnalysableMedia, language: string) => {
   const owner = /^u\/[^/]+\//.exec(media.r2_key)?.[0] ?? 'shared/';
-  return `${owner}analysis/${cacheId(media)}.${primaryLanguage(language)}.json`;
+  return `${owner}analysis/${cacheId(media)}.${cacheLanguage(language)}.${ANALYSIS_VERSION}.json`;
 };
 
 export interface AnalysisOutcome {

@@ -22,20 +22,22 @@ const result = (hash: string) => ({
 
 describe('analysis on demand', () => {
   it('reads the R2 cache first, so a second request never calls the engine', async () => {
-    await env.MEDIA.put('u/x/analysis/hash_cached_01.en.json', JSON.stringify(result('hash_cached_01')));
+    await env.MEDIA.put('u/x/analysis/hash_cached_01.en.v2.json', JSON.stringify(result('hash_cached_01')));
     const out = await analyseMedia({ ...env, ENGINE_URL: '' }, 'http://127.0.0.1:8787', media('hash_cached_01'), 'en');
     expect(out.cached).toBe(true);
     expect(out.result.words[0]!.w).toBe('hi');
   });
 
   it('keys the cache under the owner by content hash (or media id) and language', () => {
-    expect(analysisKey(media('abcdef0123'), 'en')).toBe('u/x/analysis/abcdef0123.en.json');
-    expect(analysisKey(media('abcdef0123'), 'zh-CN')).toBe('u/x/analysis/abcdef0123.zh.json');
-    expect(analysisKey(media(null), 'en-US')).toBe('u/x/analysis/media-med_x1.en.json');
+    expect(analysisKey(media('abcdef0123'), 'en')).toBe('u/x/analysis/abcdef0123.en.v2.json');
+    expect(analysisKey(media('abcdef0123'), 'zh-CN')).toBe('u/x/analysis/abcdef0123.zh-hans.v2.json');
+    expect(analysisKey(media('abcdef0123'), 'zh')).toBe('u/x/analysis/abcdef0123.zh-hans.v2.json');
+    expect(analysisKey(media('abcdef0123'), 'zh-TW')).toBe('u/x/analysis/abcdef0123.zh-hant.v2.json');
+    expect(analysisKey(media(null), 'en-US')).toBe('u/x/analysis/media-med_x1.en.v2.json');
   });
 
   it("does not serve one language's words to another", async () => {
-    await env.MEDIA.put('u/x/analysis/hash_lang_01.en.json', JSON.stringify(result('hash_lang_01')));
+    await env.MEDIA.put('u/x/analysis/hash_lang_01.en.v2.json', JSON.stringify(result('hash_lang_01')));
     const err = await analyseMedia({ ...env, ENGINE_URL: '' }, 'http://127.0.0.1:8787', media('hash_lang_01'), 'zh')
       .then(() => null)
       .catch((e: unknown) => e);
@@ -54,7 +56,7 @@ describe('analysis on demand', () => {
   });
 
   it('an unreachable engine is a clear error too; a corrupt cache entry is ignored', async () => {
-    await env.MEDIA.put('u/x/analysis/hash_corrupt_01.en.json', '{not json');
+    await env.MEDIA.put('u/x/analysis/hash_corrupt_01.en.v2.json', '{not json');
     const err = await analyseMedia(
       { ...env, ENGINE_URL: 'http://127.0.0.1:9' },
       'http://127.0.0.1:8787',

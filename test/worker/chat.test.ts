@@ -57,7 +57,7 @@ async function cacheAnalysis(userId: string, hash: string) {
     cached: false,
   };
   // Sessions in these tests are English: the cache sits under the owner, keyed by content hash and language.
-  await env.MEDIA.put(`u/${userId}/analysis/${hash}.en.json`, JSON.stringify(result));
+  await env.MEDIA.put(`u/${userId}/analysis/${hash}.en.v2.json`, JSON.stringify(result));
 }
 
 function runSse(token: string | undefined, body: unknown) {
