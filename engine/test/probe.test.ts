@@ -71,7 +71,7 @@ describe('POST /probe', () => {
   it('GET /health names ffmpeg and the ASR provider', async () => {
     const { status, json } = await fx.call('GET', '/health');
     expect(status).toBe(200);
-    expect(json).toMatchObject({ ok: true, asr: 'pocketsphinx' });
+    expect(json).toMatchObject({ ok: true, asr: 'whisper', asr_model: 'base', vad: 'silero' });
     expect(json.ffmpeg).toMatch(/^\d+\.\d+/);
   });
 });
