@@ -3,13 +3,14 @@
  * `openedit edit clip.mp4 "trim the pauses, add captions, and export as a clean MP4"`, and the
  * result checked with ffprobe and decoded audio.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, type Stack, startStack } from './stack.ts';
+import { parseSrt, probe, runCli } from './e2e-helpers.ts';
+import { type Stack, startStack } from './stack.ts';
 
 const exec = promisify(execFile);
 
@@ -38,16 +39,6 @@ const KNOWN_WORDS = [
   'time',
 ];
 const PROMPT = 'trim the pauses, add captions, and export as a clean MP4';
-
-interface Probe {
-  format: { duration: string };
-  streams: { codec_type: string; codec_name: string; width?: number; height?: number }[];
-}
-
-async function probe(path: string): Promise<Probe> {
-  const { stdout } = await exec('ffprobe', ['-v', 'error', '-show_format', '-show_streams', '-of', 'json', path]);
-  return JSON.parse(stdout) as Probe;
-}
 
 /** Silences in the decoded audio (seconds), as ffmpeg's silencedetect reports them. */
 async function silences(path: string, minS: number): Promise<{ start: number; duration: number }[]> {
@@ -79,43 +70,6 @@ async function meanVolumeDb(path: string): Promise<number> {
     '-',
   ]);
   return Number(/mean_volume: (-?[\d.]+) dB/.exec(stderr)?.[1] ?? Number.NaN);
-}
-
-interface Cue {
-  startS: number;
-  endS: number;
-  text: string;
-}
-
-function parseSrt(text: string): Cue[] {
-  const t = (s: string) => {
-    const [h, m, rest] = s.split(':');
-    return Number(h) * 3600 + Number(m) * 60 + Number(rest!.replace(',', '.'));
-  };
-  const cues: Cue[] = [];
-  for (const block of text.replace(/\r/g, '').split(/\n\n+/)) {
-    const m = /(\d+:\d+:\d+[,.]\d+)\s*-->\s*(\d+:\d+:\d+[,.]\d+)[^\n]*\n([\s\S]*)/.exec(block);
-    if (m) cues.push({ startS: t(m[1]!), endS: t(m[2]!), text: m[3]!.trim() });
-  }
-  return cues;
-}
-
-function runCli(args: string[], env: Record<string, string>, timeoutMs: number) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'cli', 'bin.mjs'), ...args], {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
 }
 
 describe('end to end: npm start + openedit edit', () => {
