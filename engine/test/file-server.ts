@@ -1,11 +1,18 @@
-/** A tiny node:http server for tests: GET (with Range) serves files from a directory, PUT stores bodies. */
+/**
+ * A tiny node:http server for tests standing in for the Worker's blob route: GET (with Range) serves
+ * files from a directory, PUT stores bodies, both under /api/blob/ (the only path the engine accepts).
+ */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
+export const BLOB_PREFIX = '/api/blob';
+
 export interface FileServer {
+  /** Origin to configure as ENGINE_WORKER_ORIGIN. */
+  origin: string;
   url(name: string): string;
   /** Bodies received by PUT, by path ("/out.mp4"). */
   puts: Map<string, Buffer>;
@@ -15,7 +22,12 @@ export interface FileServer {
 export async function startFileServer(dir: string): Promise<FileServer> {
   const puts = new Map<string, Buffer>();
   const server: Server = createServer(async (req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    const full = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    if (!full.startsWith(`${BLOB_PREFIX}/`)) {
+      res.writeHead(404).end();
+      return;
+    }
+    const path = full.slice(BLOB_PREFIX.length);
     if (req.method === 'PUT') {
       const chunks: Buffer[] = [];
       for await (const c of req) chunks.push(c as Buffer);
@@ -56,7 +68,8 @@ export async function startFileServer(dir: string): Promise<FileServer> {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
   return {
-    url: (name) => `http://127.0.0.1:${port}/${name}`,
+    origin: `http://127.0.0.1:${port}`,
+    url: (name) => `http://127.0.0.1:${port}${BLOB_PREFIX}/${name}`,
     puts,
     close: () =>
       new Promise((r) => {

@@ -3,6 +3,7 @@
  * POST /analyse, cached in R2 under `u/<userId>/analysis/<content_hash>.<lang>.json` so the same file is never
  * analysed twice (uploads may pre-warm the same key). No engine → a clear error, never a guess.
  */
+import { engineFetch } from '../lib/engine-client.ts';
 import { AnalyseResult } from '../lib/engine-protocol.ts';
 import { signBlobUrl } from '../lib/signing.ts';
 import { TurnError } from './errors.ts';
@@ -61,11 +62,9 @@ export async function analyseMedia(
   const hash = cacheId(media);
   let res: Response;
   try {
-    res = await fetch(`${env.ENGINE_URL.replace(/\/$/, '')}/analyse`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ url, content_hash: hash, language, words: true }),
-      signal: AbortSignal.timeout(ANALYSE_TIMEOUT_MS),
+    res = await engineFetch(env, '/analyse', {
+      json: { url, content_hash: hash, language, words: true },
+      timeoutMs: ANALYSE_TIMEOUT_MS,
     });
   } catch (err) {
     throw new TurnError(

@@ -84,7 +84,7 @@ export async function startJob(
   const current = await user.getRender(renderId);
   if (current?.job_id && current.engine_attempt === attempt) return current.job_id;
   try {
-    const jobId = await startEngineRender(env.ENGINE_URL, JSON.parse(signed.requestJson) as RenderRequest);
+    const jobId = await startEngineRender(env, JSON.parse(signed.requestJson) as RenderRequest);
     await user.setRenderJob(renderId, attempt, jobId);
     return jobId;
   } catch (err) {
@@ -95,7 +95,7 @@ export async function startJob(
 
 export async function pollJob(env: Env, jobId: string): Promise<PollResult> {
   try {
-    const state = await getEngineJob(env.ENGINE_URL, jobId);
+    const state = await getEngineJob(env, jobId);
     return (
       state ?? {
         job_id: jobId,
@@ -130,7 +130,7 @@ export async function verifyOutput(
   if (env.ENGINE_URL) {
     try {
       const url = await signBlobUrl(env.SIGNING_SECRET, origin, signed.keys.out, 'GET', 600);
-      durationMs = (await probeUrl(env.ENGINE_URL, url)).duration_ms ?? durationMs;
+      durationMs = (await probeUrl(env, url)).duration_ms ?? durationMs;
     } catch (err) {
       // A finished file is not thrown away because the prober is briefly down; the engine's own figure stands.
       if (!(err instanceof EngineUnavailable))

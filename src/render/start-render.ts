@@ -187,7 +187,7 @@ export async function cancelRender(
   if (!render) throw new AppError(ErrorCode.NOT_FOUND, `Render ${renderId} not found`);
   // The workflow sees the cancellation at its next poll and winds down (webhook included).
   if (cancelled && render.job_id && env.ENGINE_URL) {
-    await cancelEngineJob(env.ENGINE_URL, render.job_id).catch(() => undefined);
+    await cancelEngineJob(env, render.job_id).catch(() => undefined);
   }
   return renderStatusView(env, origin, render);
 }

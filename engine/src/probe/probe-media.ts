@@ -14,7 +14,9 @@ export async function probeMedia(urlOrPath: string, signal?: AbortSignal): Promi
   try {
     out = await probe(urlOrPath, { signal });
   } catch (err) {
-    throw new UnreadableMediaError(`ffprobe cannot read the file: ${(err as Error).message.slice(0, 300)}`);
+    // ffprobe's stderr names engine internals (URLs, paths): it goes to the log, not to the user.
+    console.warn('probe failed', (err as Error).message.slice(0, 500));
+    throw new UnreadableMediaError('ffprobe cannot read the file (not a supported audio, video or image format)');
   }
   return describeProbe(out);
 }
