@@ -6,7 +6,8 @@
 // Environment: PORT (Worker, default 8787), ENGINE_PORT (default 8788),
 // OPENEDIT_STATE_DIR (wrangler --persist-to; default .wrangler/state), STACK_READY_TIMEOUT_MS.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { createHmac } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,6 +49,26 @@ function freePort() {
   });
 }
 
+/** KEY=VALUE lines of .dev.vars (written by scripts/setup.sh), which wrangler dev reads for the Worker. */
+function devVars() {
+  const file = join(root, '.dev.vars');
+  if (!existsSync(file)) return {};
+  return Object.fromEntries(
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .map((l) => /^([A-Z0-9_]+)=(.*)$/.exec(l.trim()))
+      .filter(Boolean)
+      .map((m) => [m[1], m[2]]),
+  );
+}
+
+// The engine gets only the key derived from SIGNING_SECRET (as src/lib/engine-auth.ts derives it),
+// never SIGNING_SECRET itself: it can check the Worker's requests but not sign blob URLs.
+const signingSecret = devVars().SIGNING_SECRET ?? '';
+const engineSecret =
+  process.env.ENGINE_SECRET ||
+  (signingSecret ? createHmac('sha256', signingSecret).update('openedit engine request signing v1').digest('hex') : '');
+
 // Children get Node 22 (the one running this script) first on PATH, so their own `node` children match.
 const childEnv = {
   ...process.env,
@@ -56,6 +77,9 @@ const childEnv = {
   CLOUDFLARE_CF_FETCH_ENABLED: 'false',
   ENGINE_PORT: String(enginePort),
   ENGINE_HOST: '127.0.0.1',
+  ENGINE_SECRET: engineSecret,
+  // The only origin whose /api/blob/ URLs the engine reads and writes (PUBLIC_BASE_URL below).
+  ENGINE_WORKER_ORIGIN: workerUrl,
   FORCE_COLOR: '0',
 };
 
@@ -179,6 +203,10 @@ async function main() {
       log(`port ${p} is already in use (another \`npm start\`?): stop it or set ${what}=<free port>`);
       process.exit(1);
     }
+  }
+  if (!signingSecret) {
+    log('no SIGNING_SECRET in .dev.vars: run `npm run setup` (it writes a random one), or `npm start`');
+    process.exit(1);
   }
   const inspectorPort = await freePort();
   const wranglerArgs = [

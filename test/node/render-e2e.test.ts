@@ -10,10 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, exec, type RenderedClip, renderClip } from './render-fixture.ts';
-import { freePort, type Stack, startStack } from './stack.ts';
+import { devVar, freePort, type Stack, startStack } from './stack.ts';
 
-// wrangler.toml's development secret: the Worker signs webhooks with it.
-const SIGNING_SECRET = 'dev-only-signing-secret-change-me';
+// This checkout's random secret (scripts/setup.sh): the Worker under wrangler dev signs webhooks with it.
+const SIGNING_SECRET = devVar('SIGNING_SECRET');
 
 let stack: Stack;
 let hooks: Server;
