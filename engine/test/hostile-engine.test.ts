@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deriveEngineSecret, signEngineRequest } from '../../src/lib/engine-auth.ts';
 import { FfmpegError, guardInputs, RefusedInputError, runFfmpeg } from '../src/ffmpeg/run-ffmpeg.ts';
 import { loadEngineAuth, urlProblem } from '../src/http/auth.ts';
+import { MAX_PIXELS, pixelLimitProblem } from '../src/probe/probe-media.ts';
 import { type Fixture, setUp, TEST_ENGINE_SECRET, waitForJob } from './fixtures.ts';
 import { ffmpeg } from './media.ts';
 
@@ -17,6 +18,8 @@ let fx: Fixture;
 beforeAll(async () => {
   fx = await setUp();
   await ffmpeg('-f', 'lavfi', '-i', 'testsrc2=s=160x120:r=25:d=1', '-pix_fmt', 'yuv420p', join(fx.dir, 'clip.mp4'));
+  // A pixel bomb: 6100×6100 of one colour is a small PNG but 37 MP (149 MB) per decoded frame.
+  await ffmpeg('-f', 'lavfi', '-i', 'color=c=red:s=6100x6100', '-frames:v', '1', join(fx.dir, 'bomb.png'));
   // An HLS playlist whose segment is a local file: the protocol whitelist must stop ffmpeg following it.
   await writeFile(
     join(fx.dir, 'evil.m3u8'),
@@ -193,5 +196,31 @@ describe('ffmpeg inputs (the one choke point)', () => {
     expect(probe.status).toBe(422);
     expect(probe.json.error).not.toMatch(/\/etc|http:|whitelist|exited with/);
     expect(fx.files.puts.has('/evil-out.mp4')).toBe(false);
+  });
+});
+
+describe('pixel caps at probe time', () => {
+  it('names the limit (pure)', () => {
+    expect(pixelLimitProblem('image', 6000, 6000)).toBeNull();
+    expect(pixelLimitProblem('image', 16000, 16000)).toMatch(
+      /16000×16000 \(256 MP\): over the limit of 36000000 pixels/,
+    );
+    expect(pixelLimitProblem('video', 7680, 4320)).toMatch(/over the limit of 16777216 pixels/);
+    expect(pixelLimitProblem('audio', 1e9, 1e9)).toBeNull();
+  });
+
+  it('probe answers 422 with the limit (the Worker turns it into 4001), and a render of it fails saying why', async () => {
+    const probe = await fx.call('POST', '/probe', { url: fx.files.url('bomb.png') });
+    expect(probe.status).toBe(422);
+    expect(probe.json.error).toContain(`over the limit of ${MAX_PIXELS.image} pixels`);
+    const start = await fx.call('POST', '/render', {
+      draft: { ...draft, t: [{ id: 'v', tt: 0, m: {}, sg: [{ id: 's', src: 'bomb', s: 0, d: 1000 }] }] },
+      inputs: { bomb: { url: fx.files.url('bomb.png'), kind: 'image' } },
+      output: { url: fx.files.url('bomb-out.mp4') },
+    });
+    const job = await waitForJob(fx, start.json.job_id);
+    expect(job.status).toBe('failed');
+    expect(job.error).toContain('over the limit of 36000000 pixels');
+    expect(fx.files.puts.has('/bomb-out.mp4')).toBe(false);
   });
 });
