@@ -23,9 +23,7 @@ export const DRAFT_LIMITS = {
 } as const;
 
 /** Counts segments per draft and per source; the first limit exceeded, with the path to report. */
-export function segmentLimitProblem(
-  tracks: { tt: number; sg: { src?: string }[] }[],
-): { path: (string | number)[]; message: string } | null {
+export function segmentLimitProblem(tracks: { sg: object[] }[]): { path: (string | number)[]; message: string } | null {
   let total = 0;
   const perSource = new Map<string, number>();
   for (const [ti, track] of tracks.entries()) {
@@ -37,7 +35,7 @@ export function segmentLimitProblem(
           message: `too many segments: at most ${DRAFT_LIMITS.maxSegments} per draft`,
         };
       }
-      if (seg.src === undefined) continue;
+      if (!('src' in seg) || typeof seg.src !== 'string') continue; // text segments have no source
       const n = (perSource.get(seg.src) ?? 0) + 1;
       perSource.set(seg.src, n);
       if (n > DRAFT_LIMITS.maxSegmentsPerSource) {
