@@ -225,6 +225,8 @@ async function main() {
     `PUBLIC_BASE_URL:${workerUrl}`,
   ];
   if (process.env.OPENEDIT_STATE_DIR) wranglerArgs.push('--persist-to', process.env.OPENEDIT_STATE_DIR);
+  // Local end-to-end tests that receive webhooks on 127.0.0.1 (never set this in production).
+  if (process.env.ALLOW_PRIVATE_OUTBOUND === '1') wranglerArgs.push('--var', 'ALLOW_PRIVATE_OUTBOUND:1');
 
   launch('engine', [bin('tsx'), join(root, 'engine', 'src', 'main.ts')]);
   launch('worker', wranglerArgs);

@@ -3,6 +3,7 @@ import { type Draft, DraftSchema } from '../draft/schema.ts';
 import type { RenderRecord } from '../durable/renders.ts';
 import type { JobState, RenderRequest } from '../lib/engine-protocol.ts';
 import { hmacHex } from '../lib/ids.ts';
+import { fetchOutbound } from '../lib/outbound-url.ts';
 import { signBlobUrl } from '../lib/signing.ts';
 import type { UserClient } from '../lib/user-stub.ts';
 import { EngineRejected, EngineUnavailable, getEngineJob, probeUrl, startEngineRender } from './engine-jobs.ts';
@@ -158,7 +159,8 @@ export async function sendWebhook(
   const r = await user.getRender(renderId);
   if (!r) throw new NonRetryableError(`render ${renderId} vanished`);
   const body = JSON.stringify({ event: `render.${r.status}`, data: await renderStatusView(env, origin, r) });
-  const res = await fetch(url, {
+  // Checked again here, not only at POST time: redirects are refused, and the check list may have grown.
+  const res = await fetchOutbound('webhook_url', url, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
@@ -166,6 +168,8 @@ export async function sendWebhook(
       'x-render-id': renderId,
     },
     body,
+    signal: AbortSignal.timeout(30_000),
+    allowPrivate: env.ALLOW_PRIVATE_OUTBOUND === '1',
   });
   await res.body?.cancel();
   if (!res.ok) throw new Error(`webhook answered ${res.status}`);

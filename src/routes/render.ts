@@ -5,6 +5,7 @@ import type { AppEnv } from '../lib/app-env.ts';
 import { requireAuth } from '../lib/auth.ts';
 import { ok } from '../lib/envelope.ts';
 import type { RouteDoc } from '../lib/openapi-registry.ts';
+import { outboundProblem, outboundRefused } from '../lib/outbound-url.ts';
 import { publicOrigin } from '../lib/signing.ts';
 import { parseJson } from '../lib/validate.ts';
 import { cancelRender, getRenderStatus, RenderId, RenderOutput, startRender } from '../render/start-render.ts';
@@ -18,6 +19,8 @@ export const RenderBody = z.object({
     .string()
     .url()
     .regex(/^https?:\/\//, 'webhook_url must be http(s)')
+    // Refused here already when the address is not public (sendWebhook checks again, with redirects).
+    .refine((u) => !outboundProblem(new URL(u)), outboundRefused('webhook_url'))
     .nullish(),
 });
 

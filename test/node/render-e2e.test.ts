@@ -34,7 +34,8 @@ beforeAll(async () => {
     });
   }).listen(hookPort, '127.0.0.1');
   // Fails loudly (with the stack's last output) when the Worker or the engine cannot start.
-  stack = await startStack();
+  // The webhook receiver listens on 127.0.0.1, which the Worker refuses unless told this is a local test.
+  stack = await startStack({ env: { ALLOW_PRIVATE_OUTBOUND: '1' } });
 });
 
 afterAll(async () => {
