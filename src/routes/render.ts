@@ -4,6 +4,7 @@ import { DraftSchema } from '../draft/schema.ts';
 import type { AppEnv } from '../lib/app-env.ts';
 import { requireAuth } from '../lib/auth.ts';
 import { ok } from '../lib/envelope.ts';
+import { AppError, ErrorCode } from '../lib/errors.ts';
 import type { RouteDoc } from '../lib/openapi-registry.ts';
 import { outboundProblem, outboundRefused } from '../lib/outbound-url.ts';
 import { publicOrigin } from '../lib/signing.ts';
@@ -19,8 +20,6 @@ export const RenderBody = z.object({
     .string()
     .url()
     .regex(/^https?:\/\//, 'webhook_url must be http(s)')
-    // Refused here already when the address is not public (sendWebhook checks again, with redirects).
-    .refine((u) => !outboundProblem(new URL(u)), outboundRefused('webhook_url'))
     .nullish(),
 });
 
@@ -41,6 +40,10 @@ render.use('*', requireAuth);
 
 render.post('/', async (c) => {
   const body = await parseJson(c, RenderBody);
+  // Refused now, before any credit moves, when the address is not public (sendWebhook checks again, hop by hop).
+  if (body.webhook_url && c.env.ALLOW_PRIVATE_OUTBOUND !== '1' && outboundProblem(new URL(body.webhook_url))) {
+    throw new AppError(ErrorCode.BAD_REQUEST, `Invalid body: field \`webhook_url\`: ${outboundRefused('webhook_url')}`);
+  }
   const started = await startRender(c.env, c.var.userId, publicOrigin(c.env, c.req.url), {
     id: body.id,
     sessionId: body.sessionId,
