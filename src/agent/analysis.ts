@@ -29,10 +29,14 @@ const primaryLanguage = (language: string) =>
  * The cache lives beside the upload, under its owner's prefix (`u/<userId>/`), so purging a user
  * removes the words of their videos too; the engine's own cache still dedupes across users.
  */
-export const analysisKey = (media: AnalysableMedia, language: string) => {
+/** Every language's analysis of this media starts with this (session deletion removes them all). */
+export const analysisPrefix = (media: AnalysableMedia) => {
   const owner = /^u\/[^/]+\//.exec(media.r2_key)?.[0] ?? 'shared/';
-  return `${owner}analysis/${cacheId(media)}.${primaryLanguage(language)}.json`;
+  return `${owner}analysis/${cacheId(media)}.`;
 };
+
+export const analysisKey = (media: AnalysableMedia, language: string) =>
+  `${analysisPrefix(media)}${primaryLanguage(language)}.json`;
 
 export interface AnalysisOutcome {
   result: AnalyseResult;

@@ -5,6 +5,7 @@ import { requireAuth } from '../lib/auth.ts';
 import { ok } from '../lib/envelope.ts';
 import type { RouteDoc } from '../lib/openapi-registry.ts';
 import { parseJson } from '../lib/validate.ts';
+import { cancelEngineJob } from '../render/engine-jobs.ts';
 
 // Both optional; null (how many clients send "not set") means the default too.
 export const CreateSessionBody = z.object({
@@ -54,7 +55,13 @@ sessions.get('/sessions', requireAuth, async (c) => {
   });
 });
 
-sessions.delete('/sessions/:sid', requireAuth, async (c) => ok(c, await c.var.user.deleteSession(c.req.param('sid'))));
+sessions.delete('/sessions/:sid', requireAuth, async (c) => {
+  const { deleted, objects, cancelled_jobs } = await c.var.user.deleteSession(c.req.param('sid'));
+  // Renders still running were cancelled (credits back); stop their engine jobs, best effort.
+  if (c.env.ENGINE_URL)
+    await Promise.all(cancelled_jobs.map((id) => cancelEngineJob(c.env, id).catch(() => undefined)));
+  return ok(c, { deleted, objects });
+});
 
 export const sessionDocs: RouteDoc[] = [
   {
@@ -70,7 +77,8 @@ export const sessionDocs: RouteDoc[] = [
   {
     method: 'delete',
     path: '/api/sessions/{sid}',
-    summary: 'Delete a session, its drafts, chat and uploads',
+    summary:
+      'Delete a session and everything it made: drafts, chat, uploads, analysis, renders (running ones cancelled, credits returned), share pages and download links',
     auth: true,
     tags: ['sessions'],
   },
