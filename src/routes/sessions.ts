@@ -4,6 +4,7 @@ import type { AppEnv } from '../lib/app-env.ts';
 import { requireAuth } from '../lib/auth.ts';
 import { ok } from '../lib/envelope.ts';
 import type { RouteDoc } from '../lib/openapi-registry.ts';
+import { stripBidiControls } from '../lib/upload/names.ts';
 import { parseJson } from '../lib/validate.ts';
 import { cancelEngineJob } from '../render/engine-jobs.ts';
 
@@ -14,7 +15,8 @@ export const CreateSessionBody = z.object({
     .min(1)
     .max(200)
     .nullish()
-    .transform((v) => v ?? 'project'),
+    // Shown in session lists: no bidi overrides that make a name read as something else.
+    .transform((v) => (v ? stripBidiControls(v).trim() : '') || 'project'),
   language: z
     .string()
     .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'language must be a BCP-47 tag such as "en" or "zh-CN"')

@@ -38,11 +38,17 @@ function stamp(ms: number): string {
   return `${h}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}.${String(cs % 100).padStart(2, '0')}`;
 }
 
-const escapeAss = (t: string) =>
+/**
+ * Text as written. libass escapes only braces (`\{`, `\}`); it has no escape for a backslash, so
+ * `\\` would show two and `\N`/`\n`/`\h` would break the line or add a hard space. Each
+ * backslash is therefore followed by U+2060 WORD JOINER (invisible, zero width), which ends any
+ * escape sequence. Line breaks in the text become spaces (captions are laid out by caption-events).
+ */
+export const escapeAss = (t: string) =>
   t
-    .replace(/\\/g, '\\\\')
+    .replace(/\\/g, '\\\u2060')
     .replace(/[{}]/g, (c) => `\\${c}`)
-    .replace(/\n/g, ' ');
+    .replace(/\r?\n/g, ' ');
 
 function render(lines: CaptionToken[][], current: CaptionToken | null, colors: { base: string; hi: string }): string {
   return lines
