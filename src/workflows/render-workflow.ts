@@ -55,7 +55,7 @@ export class RenderWorkflow extends WorkflowEntrypoint<Env, RenderParams> {
         const r = await user.getRender(renderId);
         if (!r) throw new NonRetryableError(`Render ${renderId} does not exist`);
         try {
-          await user.freezeCredits(renderId, r.cost, `render ${renderId}`, bindUrl(origin, userId));
+          await user.freezeCredits(renderId, r.cost, `render ${renderId}`, await bindUrl(this.env, origin, userId));
         } catch (err) {
           if (err instanceof AppError) throw new NonRetryableError(err.message);
           throw err;
