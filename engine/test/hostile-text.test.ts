@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TextSegmentSchema } from '../../src/draft/schema.ts';
 import { buildAss, escapeAss } from '../src/render/captions/ass.ts';
 import { captionEvents } from '../src/render/captions/caption-events.ts';
+import { buildTitleAss } from '../src/render/captions/title-ass.ts';
 
 const exec = promisify(execFile);
 const W = 640;
@@ -66,5 +67,63 @@ describe('ASS specials in captions (decoded frames)', () => {
     );
     const interpreted = await captionBox('raw', '', raw);
     expect(interpreted.height).toBeGreaterThan(plain.height * 2);
+  });
+});
+
+/** Lit-pixel box and the gray frame of a title script rendered the way the engine does (ass + fontsdir). */
+async function titleFrame(name: string, ass: string) {
+  const assPath = join(dir, `${name}.ass`);
+  await writeFile(assPath, ass);
+  const { stdout } = await exec(
+    'ffmpeg',
+    [
+      ...['-v', 'error', '-f', 'lavfi', '-i', `color=c=black:s=${W}x${H}:d=1`],
+      ...['-vf', `ass=filename=${assPath}`, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'gray', '-'],
+    ],
+    { encoding: 'buffer', maxBuffer: W * H * 2 },
+  );
+  let [x0, y0, x1, y1] = [W, H, -1, -1];
+  for (let i = 0; i < W * H; i++) {
+    if (stdout[i]! > 128) {
+      const [x, y] = [i % W, Math.floor(i / W)];
+      [x0, y0, x1, y1] = [Math.min(x0, x), Math.min(y0, y), Math.max(x1, x), Math.max(y1, y)];
+    }
+  }
+  return { pixels: stdout, x0, y0, x1, y1 };
+}
+
+const diff = (a: Buffer, b: Buffer) => a.reduce((sum, v, i) => sum + Math.abs(v - b[i]!), 0) / a.length;
+const title = (text: string, size = 24) =>
+  TextSegmentSchema.parse({ id: 't', text, s: 0, d: 1000, m: { pos: 'center', size } });
+
+describe('titles through libass (decoded frames)', () => {
+  it('wraps a long title inside the frame instead of running off it', async () => {
+    const long = Array.from({ length: 40 }, (_, i) => `word${i}`).join(' ');
+    const f = await titleFrame('long', buildTitleAss([title(long)], { w: W, h: H }));
+    expect(f.x0).toBeGreaterThan(0);
+    expect(f.x1).toBeLessThan(W - 1);
+    expect(f.y1 - f.y0).toBeGreaterThan(3 * 24); // several lines
+  });
+
+  it('draws Arabic in a title styled with the CJK font (fallback), not missing-glyph boxes', async () => {
+    const arabic = buildTitleAss([title('مرحبا بالعالم')], { w: W, h: H });
+    expect(arabic).toContain('Style: Title,DejaVu Sans,');
+    const inCjkStyle = arabic.replace('Style: Title,DejaVu Sans,', 'Style: Title,Noto Sans CJK SC,');
+    const tofu = arabic.replace(
+      'مرحبا بالعالم',
+      '\uE000\uE001\uE002\uE003\uE004 \uE005\uE006\uE007\uE008\uE009\uE00A\uE00B',
+    );
+    const [a, b, t] = await Promise.all([
+      titleFrame('ar', arabic),
+      titleFrame('ar-cjk', inCjkStyle),
+      titleFrame('tofu', tofu),
+    ]);
+    expect(diff(a.pixels, b.pixels)).toBeLessThan(1); // the same glyphs, found by fallback
+    expect(diff(a.pixels, t.pixels)).toBeGreaterThan(2); // and they are not boxes
+  });
+
+  it('keeps the author line breaks and escapes the rest', () => {
+    const ass = buildTitleAss([title('one\ntwo {\\b1}')], { w: W, h: H });
+    expect(ass).toContain('}one\\Ntwo \\{\\\u2060b1\\}');
   });
 });

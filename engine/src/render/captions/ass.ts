@@ -24,13 +24,13 @@ export function captionLayout(w: number, h: number, size?: number): AssLayout & 
 }
 
 /** #rrggbb → ASS &HBBGGRR& (ASS colours are blue-green-red). */
-function assColor(hex: string | undefined): string {
+export function assColor(hex: string | undefined): string {
   if (!hex || !/^#[0-9a-fA-F]{6}$/.test(hex)) return '&HFFFFFF&';
   const [r, g, b] = [1, 3, 5].map((i) => hex.slice(i, i + 2));
   return `&H${b}${g}${r}&`.toUpperCase();
 }
 
-function stamp(ms: number): string {
+export function stamp(ms: number): string {
   const cs = Math.max(0, Math.round(ms / 10));
   const h = Math.floor(cs / 360_000);
   const m = Math.floor((cs % 360_000) / 6000);
