@@ -71,10 +71,12 @@ export async function analyseMedia(
       timeoutMs: ANALYSE_TIMEOUT_MS,
     });
   } catch (err) {
+    // Its address and the network error are for the operator's log, not for the user.
+    console.warn(JSON.stringify({ level: 'warn', msg: 'engine unreachable: analysis', error: String(err) }));
     throw new TurnError(
       'ENGINE_UNAVAILABLE',
-      `The media engine at ${env.ENGINE_URL} is not reachable (${String(err).slice(0, 120)}), so ${media.name} could not be analysed. Nothing was changed; try again when it is running.`,
-      `无法连接媒体引擎（${env.ENGINE_URL}），所以没能分析 ${media.name}。没有做任何改动；引擎运行后请再试。`,
+      `The media engine is not reachable, so ${media.name} could not be analysed. Nothing was changed; try again when it is running.`,
+      `无法连接媒体引擎，所以没能分析 ${media.name}。没有做任何改动；引擎运行后请再试。`,
     );
   }
   if (!res.ok) {

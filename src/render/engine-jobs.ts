@@ -21,9 +21,9 @@ async function call(env: Env, path: string, init: { method?: string; json?: unkn
   try {
     return await engineFetch(env, path, { ...init, timeoutMs: REQUEST_TIMEOUT_MS });
   } catch (err) {
-    throw new EngineUnavailable(
-      `Media engine unreachable at ${env.ENGINE_URL}: ${err instanceof Error ? err.message : String(err)}`,
-    );
+    // The engine's address and the network error go to the log; the user reads only that it did not answer.
+    console.warn(JSON.stringify({ level: 'warn', msg: 'engine unreachable', path, error: String(err) }));
+    throw new EngineUnavailable('the media engine did not answer');
   }
 }
 
