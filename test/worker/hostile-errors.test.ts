@@ -8,16 +8,24 @@ import { analyseMedia } from '../../src/agent/analysis.ts';
 import { EngineUnavailable, getEngineJob, startEngineRender } from '../../src/render/engine-jobs.ts';
 
 const ENGINE = 'http://127.0.0.1:9'; // nothing listens on the discard port: the fetch fails at once
+/** The error a call rejects with (the test fails on the assertions if it resolves). */
+const failure = (p: Promise<unknown>) =>
+  p.then(
+    () => new Error('resolved'),
+    (e: unknown) => e as Error,
+  );
 const leaks = /127\.0\.0\.1|:9\b|fetch failed|TypeError|ECONNREFUSED|Error:/;
 
 describe('engine failures as users see them', () => {
   it('analysis: "not reachable", without the address or the network error', async () => {
-    const err = await analyseMedia(
-      { ...env, ENGINE_URL: ENGINE },
-      'http://127.0.0.1:8787',
-      { media_id: 'med_e1', name: 'talk.mp4', r2_key: 'u/x/talk.mp4', content_hash: 'hash_errors_01' },
-      'en',
-    ).catch((e: unknown) => e as Error);
+    const err = await failure(
+      analyseMedia(
+        { ...env, ENGINE_URL: ENGINE },
+        'http://127.0.0.1:8787',
+        { media_id: 'med_e1', name: 'talk.mp4', r2_key: 'u/x/talk.mp4', content_hash: 'hash_errors_01' },
+        'en',
+      ),
+    );
     expect(err.message).toMatch(/not reachable/);
     expect(err.message).not.toMatch(leaks);
   });
@@ -35,7 +43,7 @@ describe('engine failures as users see them', () => {
           },
         ),
     ]) {
-      const err = await call().catch((e: unknown) => e as Error);
+      const err = await failure(call());
       expect(err).toBeInstanceOf(EngineUnavailable);
       expect(err.message).toBe('the media engine did not answer');
     }
