@@ -86,7 +86,15 @@ const childEnv = {
 /** @type {{name: string, child: import('node:child_process').ChildProcess, exited: boolean, tail: string[]}[]} */
 const procs = [];
 
-function launch(name, args) {
+// The engine is restarted when it dies (a crash, the OOM killer): the Worker and its state stay up,
+// and running renders recover (the workflow sees the job gone and starts it again). Five deaths
+// within a minute means it cannot start at all: then the stack stops with its last output.
+const RESTART_LIMIT = 5;
+const RESTART_WINDOW_MS = 60_000;
+const RESTART_DELAY_MS = 1000;
+const restartTimes = [];
+
+function launch(name, args, opts = { restart: false }) {
   // Each child leads its own process group, so one signal reaches wrangler's workerd and esbuild too.
   const child = spawn(nodeBin, args, {
     cwd: root,
@@ -113,10 +121,30 @@ function launch(name, args) {
   relay(child.stderr);
   child.on('exit', (code, signal) => {
     proc.exited = true;
-    if (!stopping) {
-      log(`${name} exited (${signal ?? `code ${code}`}); stopping the stack`);
-      void stop(1);
+    if (stopping) return;
+    const how = signal ?? `code ${code}`;
+    if (opts.restart) {
+      const now = Date.now();
+      restartTimes.push(now);
+      while (restartTimes[0] < now - RESTART_WINDOW_MS) restartTimes.shift();
+      if (restartTimes.length <= RESTART_LIMIT) {
+        log(`${name} exited (${how}); restarting it in ${RESTART_DELAY_MS} ms, the Worker stays up`);
+        // Whatever the dead process left in its group (an ffmpeg mid-encode) goes with it.
+        try {
+          process.kill(-child.pid, 'SIGKILL');
+        } catch {}
+        setTimeout(() => {
+          if (stopping) return;
+          procs.splice(procs.indexOf(proc), 1);
+          launch(name, args, opts);
+        }, RESTART_DELAY_MS);
+        return;
+      }
+      log(`${name} exited ${restartTimes.length} times within a minute (${how}); stopping the stack`);
+    } else {
+      log(`${name} exited (${how}); stopping the stack`);
     }
+    void stop(1);
   });
   procs.push(proc);
   log(`${name} pid ${child.pid}`);
@@ -228,7 +256,7 @@ async function main() {
   // Local end-to-end tests that receive webhooks on 127.0.0.1 (never set this in production).
   if (process.env.ALLOW_PRIVATE_OUTBOUND === '1') wranglerArgs.push('--var', 'ALLOW_PRIVATE_OUTBOUND:1');
 
-  launch('engine', [bin('tsx'), join(root, 'engine', 'src', 'main.ts')]);
+  launch('engine', [bin('tsx'), join(root, 'engine', 'src', 'main.ts')], { restart: true });
   launch('worker', wranglerArgs);
 
   const startedMs = Date.now();
