@@ -12,7 +12,9 @@ export default defineConfig({
           cloudflareTest({
             wrangler: { configPath: './wrangler.toml' },
             // No engine in this project: upload probing is skipped, engine steps are mocked per test.
-            miniflare: { bindings: { ENGINE_URL: '' } },
+            // A fixed test-only secret (never deployed: wrangler.toml has none, so a deploy without
+            // `wrangler secret put` refuses to serve); tests sign URLs with env.SIGNING_SECRET.
+            miniflare: { bindings: { ENGINE_URL: '', SIGNING_SECRET: 'vitest-only-signing-secret-0123456789abcdef' } },
           }),
         ],
         test: { name: 'worker', include: ['test/worker/**/*.test.ts'] },

@@ -21,9 +21,12 @@ import { captionEvents } from '../engine/src/render/captions/caption-events.ts';
 import { startFileServer } from '../engine/test/file-server.ts';
 import type { DraftInput } from '../src/draft/schema.ts';
 import { TextSegmentSchema } from '../src/draft/schema.ts';
+import { signEngineRequest } from '../src/lib/engine-auth.ts';
 import type { AnalyseResult } from '../src/lib/engine-protocol.ts';
 
 const exec = promisify(execFile);
+/** The bench starts its own engine, so any secret will do; requests are signed as the Worker signs them. */
+const BENCH_SECRET = 'bench-render-secret-0123456789abcdef0123456789';
 const W = 1080;
 const H = 1920;
 const FPS = 30;
@@ -41,7 +44,8 @@ async function main() {
   const dir = await mkdtemp(join(tmpdir(), 'bench-render-'));
   const files = await startFileServer(dir);
   const cfg = loadConfig({ ...process.env, ENGINE_CACHE_DIR: join(dir, 'cache') });
-  const server = serve({ fetch: createApp(cfg).fetch, hostname: '127.0.0.1', port: 0 });
+  const app = createApp(cfg, { auth: { secret: BENCH_SECRET, workerOrigin: files.origin } });
+  const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
   await new Promise((r) => server.once('listening', r));
   const engine = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   try {
@@ -100,7 +104,9 @@ async function main() {
         preset: 'veryfast',
       })) as { job_id: string };
       for (;;) {
-        const job = (await (await fetch(`${engine}/jobs/${job_id}`)).json()) as { status: string; error?: string };
+        const path = `/jobs/${job_id}`;
+        const headers = await signEngineRequest(BENCH_SECRET, 'GET', path, '');
+        const job = (await (await fetch(`${engine}${path}`, { headers })).json()) as { status: string; error?: string };
         if (job.status === 'done') break;
         if (job.status === 'failed' || job.status === 'cancelled')
           throw new Error(`engine render ${job.status}: ${job.error}`);
@@ -193,10 +199,12 @@ function floorCommand(src: string, speech: { s: number; e: number }[], ass: stri
 }
 
 async function post(url: string, body: unknown): Promise<unknown> {
+  const text = JSON.stringify(body);
+  const signed = await signEngineRequest(BENCH_SECRET, 'POST', new URL(url).pathname, text);
   const res = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
+    headers: { ...signed, 'content-type': 'application/json' },
+    body: text,
   });
   const json = await res.json();
   if (!res.ok) throw new Error(`${url}: ${res.status} ${JSON.stringify(json)}`);

@@ -25,8 +25,11 @@ const UPLOAD_BYTES = Number(process.env.UPLOAD_MB ?? 400) * MB;
 const PORT = Number(process.env.PORT ?? 8797);
 const BASE = `http://127.0.0.1:${PORT}`;
 const REFUSAL_TRIES = 5;
-/** wrangler.toml's development value (the bench signs a blob PUT URL for the control run). */
-const SIGNING_SECRET = process.env.SIGNING_SECRET ?? 'dev-only-signing-secret-change-me';
+/** This checkout's secret from .dev.vars (scripts/setup.sh); the bench signs a blob PUT URL for the control run. */
+const SIGNING_SECRET =
+  process.env.SIGNING_SECRET ??
+  /^SIGNING_SECRET=(.*)$/m.exec(readFileSync(new URL('../.dev.vars', import.meta.url), 'utf8'))?.[1] ??
+  '';
 const dir = mkdtempSync(join(tmpdir(), 'upload-bench-'));
 
 /** A real ffmpeg MP4 (moov first) followed by a top-level `free` box of random bytes: valid, and large. */
@@ -233,7 +236,13 @@ async function main() {
       const sig = createHmac('sha256', SIGNING_SECRET).update(`PUT\n${key}\n${exp}`).digest('hex');
       const before = await rssMiB(workerd);
       const s = sampler(workerd);
-      const r = await curl(['-T', file, `${BASE}/api/blob/${key}?m=PUT&exp=${exp}&sig=${sig}`]);
+      const r = await curl([
+        '-H',
+        'content-type: video/mp4',
+        '-T',
+        file,
+        `${BASE}/api/blob/${key}?m=PUT&exp=${exp}&sig=${sig}`,
+      ]);
       const { peakMiB, samples } = await s.stop();
       const row = {
         name: 'control: signed /api/blob PUT, no inspection',

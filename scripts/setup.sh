@@ -3,6 +3,19 @@
 # Runs as part of `npm start` and `npm test`; a no-op when everything is already there.
 set -euo pipefail
 
+# A random SIGNING_SECRET per checkout, in .dev.vars (git-ignored; wrangler dev reads it, start.mjs
+# derives the engine's key from it). Never a shared default: whoever knows it can forge every signed
+# URL, share id and webhook. Replaced when missing, short, or the old published value.
+vars="$(cd "$(dirname "$0")/.." && pwd)/.dev.vars"
+if ! grep -qE '^SIGNING_SECRET=[^[:space:]]{32,}$' "$vars" 2>/dev/null ||
+  grep -q '^SIGNING_SECRET=dev-only-signing-secret-change-me' "$vars"; then
+  secret="$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')"
+  { grep -v '^SIGNING_SECRET=' "$vars" 2>/dev/null || true; echo "SIGNING_SECRET=$secret"; } >"$vars.tmp"
+  mv "$vars.tmp" "$vars"
+  chmod 600 "$vars"
+  echo "setup: wrote a random SIGNING_SECRET to .dev.vars" >&2
+fi
+
 need=()
 command -v ffmpeg >/dev/null || need+=(ffmpeg)
 command -v espeak-ng >/dev/null || need+=(espeak-ng)

@@ -6,7 +6,8 @@
 // Environment: PORT (Worker, default 8787), ENGINE_PORT (default 8788),
 // OPENEDIT_STATE_DIR (wrangler --persist-to; default .wrangler/state), STACK_READY_TIMEOUT_MS.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { createHmac } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,6 +49,26 @@ function freePort() {
   });
 }
 
+/** KEY=VALUE lines of .dev.vars (written by scripts/setup.sh), which wrangler dev reads for the Worker. */
+function devVars() {
+  const file = join(root, '.dev.vars');
+  if (!existsSync(file)) return {};
+  return Object.fromEntries(
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .map((l) => /^([A-Z0-9_]+)=(.*)$/.exec(l.trim()))
+      .filter(Boolean)
+      .map((m) => [m[1], m[2]]),
+  );
+}
+
+// The engine gets only the key derived from SIGNING_SECRET (as src/lib/engine-auth.ts derives it),
+// never SIGNING_SECRET itself: it can check the Worker's requests but not sign blob URLs.
+const signingSecret = devVars().SIGNING_SECRET ?? '';
+const engineSecret =
+  process.env.ENGINE_SECRET ||
+  (signingSecret ? createHmac('sha256', signingSecret).update('openedit engine request signing v1').digest('hex') : '');
+
 // Children get Node 22 (the one running this script) first on PATH, so their own `node` children match.
 const childEnv = {
   ...process.env,
@@ -56,13 +77,24 @@ const childEnv = {
   CLOUDFLARE_CF_FETCH_ENABLED: 'false',
   ENGINE_PORT: String(enginePort),
   ENGINE_HOST: '127.0.0.1',
+  ENGINE_SECRET: engineSecret,
+  // The only origin whose /api/blob/ URLs the engine reads and writes (PUBLIC_BASE_URL below).
+  ENGINE_WORKER_ORIGIN: workerUrl,
   FORCE_COLOR: '0',
 };
 
 /** @type {{name: string, child: import('node:child_process').ChildProcess, exited: boolean, tail: string[]}[]} */
 const procs = [];
 
-function launch(name, args) {
+// The engine is restarted when it dies (a crash, the OOM killer): the Worker and its state stay up,
+// and running renders recover (the workflow sees the job gone and starts it again). Five deaths
+// within a minute means it cannot start at all: then the stack stops with its last output.
+const RESTART_LIMIT = 5;
+const RESTART_WINDOW_MS = 60_000;
+const RESTART_DELAY_MS = 1000;
+const restartTimes = [];
+
+function launch(name, args, opts = { restart: false }) {
   // Each child leads its own process group, so one signal reaches wrangler's workerd and esbuild too.
   const child = spawn(nodeBin, args, {
     cwd: root,
@@ -89,10 +121,30 @@ function launch(name, args) {
   relay(child.stderr);
   child.on('exit', (code, signal) => {
     proc.exited = true;
-    if (!stopping) {
-      log(`${name} exited (${signal ?? `code ${code}`}); stopping the stack`);
-      void stop(1);
+    if (stopping) return;
+    const how = signal ?? `code ${code}`;
+    if (opts.restart) {
+      const now = Date.now();
+      restartTimes.push(now);
+      while (restartTimes[0] < now - RESTART_WINDOW_MS) restartTimes.shift();
+      if (restartTimes.length <= RESTART_LIMIT) {
+        log(`${name} exited (${how}); restarting it in ${RESTART_DELAY_MS} ms, the Worker stays up`);
+        // Whatever the dead process left in its group (an ffmpeg mid-encode) goes with it.
+        try {
+          process.kill(-child.pid, 'SIGKILL');
+        } catch {}
+        setTimeout(() => {
+          if (stopping) return;
+          procs.splice(procs.indexOf(proc), 1);
+          launch(name, args, opts);
+        }, RESTART_DELAY_MS);
+        return;
+      }
+      log(`${name} exited ${restartTimes.length} times within a minute (${how}); stopping the stack`);
+    } else {
+      log(`${name} exited (${how}); stopping the stack`);
     }
+    void stop(1);
   });
   procs.push(proc);
   log(`${name} pid ${child.pid}`);
@@ -180,6 +232,10 @@ async function main() {
       process.exit(1);
     }
   }
+  if (!signingSecret) {
+    log('no SIGNING_SECRET in .dev.vars: run `npm run setup` (it writes a random one), or `npm start`');
+    process.exit(1);
+  }
   const inspectorPort = await freePort();
   const wranglerArgs = [
     bin('wrangler'),
@@ -197,8 +253,10 @@ async function main() {
     `PUBLIC_BASE_URL:${workerUrl}`,
   ];
   if (process.env.OPENEDIT_STATE_DIR) wranglerArgs.push('--persist-to', process.env.OPENEDIT_STATE_DIR);
+  // Local end-to-end tests that receive webhooks on 127.0.0.1 (never set this in production).
+  if (process.env.ALLOW_PRIVATE_OUTBOUND === '1') wranglerArgs.push('--var', 'ALLOW_PRIVATE_OUTBOUND:1');
 
-  launch('engine', [bin('tsx'), join(root, 'engine', 'src', 'main.ts')]);
+  launch('engine', [bin('tsx'), join(root, 'engine', 'src', 'main.ts')], { restart: true });
   launch('worker', wranglerArgs);
 
   const startedMs = Date.now();

@@ -4,6 +4,7 @@ import { apiCors } from './lib/cors.ts';
 import { errorResponse } from './lib/envelope.ts';
 import { ErrorCode } from './lib/errors.ts';
 import { onError } from './lib/on-error.ts';
+import { requireSecrets } from './lib/secret-guard.ts';
 import { runCleanupCron } from './render/cleanup-cron.ts';
 import { auth, authDocs } from './routes/auth.ts';
 import { blob, blobDocs } from './routes/blob.ts';
@@ -31,6 +32,7 @@ app.use('*', async (c, next) => {
   c.res.headers.set('x-request-id', requestId);
 });
 
+app.use('*', requireSecrets);
 app.use('/api/upload-video/*', tusDiscovery);
 app.use('*', apiCors);
 app.route('/health', health);

@@ -7,6 +7,7 @@ import { createSpeechStack, type SpeechStack } from './asr/registry.ts';
 import { SpeechWorkerError } from './asr/speech-worker.ts';
 import type { EngineConfig } from './config.ts';
 import { ffmpegVersion } from './ffmpeg/run-ffmpeg.ts';
+import { type EngineAuth, engineGuard } from './http/auth.ts';
 import { JobStore } from './jobs/job-store.ts';
 import { Slots } from './jobs/slots.ts';
 import { probeMedia, UnreadableMediaError } from './probe/probe-media.ts';
@@ -16,6 +17,8 @@ import { validateRender } from './render/validate.ts';
 export interface EngineDeps {
   /** Speech recognition and voice activity; default: chosen by configuration (asr/registry.ts). */
   speech?: SpeechStack;
+  /** Required: there is no unauthenticated mode (engine/src/http/auth.ts). */
+  auth: EngineAuth;
 }
 
 /** "draft.t.0.sg.1.d: Too small: expected number to be >0" — the first issue, with its path. */
@@ -25,7 +28,7 @@ function firstIssue(error: z.ZodError): string {
   return `${path || 'body'}: ${issue.message}`;
 }
 
-export function createApp(cfg: EngineConfig, deps: EngineDeps = {}) {
+export function createApp(cfg: EngineConfig, deps: EngineDeps) {
   const speech = deps.speech ?? createSpeechStack(cfg);
   const { recognizer } = speech;
   const analyser = new Analyser(cfg, recognizer, speech.vad);
@@ -33,6 +36,7 @@ export function createApp(cfg: EngineConfig, deps: EngineDeps = {}) {
   const renderSlots = new Slots(cfg.maxRenders);
   const app = new Hono();
   let version: Promise<string> | null = null;
+  app.use('*', engineGuard(deps.auth));
 
   const body = async <T extends z.ZodType>(c: { req: { json(): Promise<unknown> } }, schema: T) => {
     const raw = await c.req.json().catch(() => undefined);
@@ -114,7 +118,7 @@ export function createApp(cfg: EngineConfig, deps: EngineDeps = {}) {
   app.notFound((c) => c.json({ error: 'not found' }, 404));
   app.onError((err, c) => {
     console.error('engine error', err);
-    return c.json({ error: `internal error: ${err.message.slice(0, 300)}` }, 500);
+    return c.json({ error: 'internal error (details are in the engine log)' }, 500);
   });
   return app;
 }

@@ -1,10 +1,11 @@
-/** Engine entry: `npm run engine` (ENGINE_HOST, ENGINE_PORT; see engine/README.md for the rest). */
+/** Engine entry: `npm run engine` (ENGINE_HOST, ENGINE_PORT, ENGINE_SECRET, ENGINE_WORKER_ORIGIN; see engine/README.md). */
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { loadConfig } from './config.ts';
+import { loadEngineAuth } from './http/auth.ts';
 
 const cfg = loadConfig();
-const app = createApp(cfg);
+const app = createApp(cfg, { auth: await loadEngineAuth() });
 const server = serve({ fetch: app.fetch, hostname: cfg.host, port: cfg.port }, (info) => {
   console.log(`engine listening on http://${info.address}:${info.port} (asr: ${cfg.asrProvider})`);
 });

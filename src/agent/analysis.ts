@@ -3,6 +3,7 @@
  * POST /analyse, cached in R2 under `u/<userId>/analysis/<content_hash>.<lang>.v2.json` so the same file is never
  * analysed twice (uploads may pre-warm the same key). No engine → a clear error, never a guess.
  */
+import { engineFetch } from '../lib/engine-client.ts';
 import { AnalyseResult } from '../lib/engine-protocol.ts';
 import { signBlobUrl } from '../lib/signing.ts';
 import { TurnError } from './errors.ts';
@@ -38,10 +39,14 @@ const ANALYSIS_VERSION = 'v2';
  * The cache lives beside the upload, under its owner's prefix (`u/<userId>/`), so purging a user
  * removes the words of their videos too; the engine's own cache still dedupes across users.
  */
-export const analysisKey = (media: AnalysableMedia, language: string) => {
+/** Every language's analysis of this media starts with this (session deletion removes them all). */
+export const analysisPrefix = (media: AnalysableMedia) => {
   const owner = /^u\/[^/]+\//.exec(media.r2_key)?.[0] ?? 'shared/';
-  return `${owner}analysis/${cacheId(media)}.${cacheLanguage(language)}.${ANALYSIS_VERSION}.json`;
+  return `${owner}analysis/${cacheId(media)}.`;
 };
+
+export const analysisKey = (media: AnalysableMedia, language: string) =>
+  `${analysisPrefix(media)}${cacheLanguage(language)}.${ANALYSIS_VERSION}.json`;
 
 export interface AnalysisOutcome {
   result: AnalyseResult;
@@ -71,17 +76,17 @@ export async function analyseMedia(
   const hash = cacheId(media);
   let res: Response;
   try {
-    res = await fetch(`${env.ENGINE_URL.replace(/\/$/, '')}/analyse`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ url, content_hash: hash, language, words: true }),
-      signal: AbortSignal.timeout(ANALYSE_TIMEOUT_MS),
+    res = await engineFetch(env, '/analyse', {
+      json: { url, content_hash: hash, language, words: true },
+      timeoutMs: ANALYSE_TIMEOUT_MS,
     });
   } catch (err) {
+    // Its address and the network error are for the operator's log, not for the user.
+    console.warn(JSON.stringify({ level: 'warn', msg: 'engine unreachable: analysis', error: String(err) }));
     throw new TurnError(
       'ENGINE_UNAVAILABLE',
-      `The media engine at ${env.ENGINE_URL} is not reachable (${String(err).slice(0, 120)}), so ${media.name} could not be analysed. Nothing was changed; try again when it is running.`,
-      `无法连接媒体引擎（${env.ENGINE_URL}），所以没能分析 ${media.name}。没有做任何改动；引擎运行后请再试。`,
+      `The media engine is not reachable, so ${media.name} could not be analysed. Nothing was changed; try again when it is running.`,
+      `无法连接媒体引擎，所以没能分析 ${media.name}。没有做任何改动；引擎运行后请再试。`,
     );
   }
   if (!res.ok) {

@@ -6,6 +6,7 @@
  * round-trip fields we do not use yet.
  */
 import { z } from 'zod';
+import { DRAFT_LIMITS as L, segmentLimitProblem } from './limits.ts';
 
 export const TrackType = { video: 0, audio: 1, text: 7 } as const;
 export type TrackTypeCode = (typeof TrackType)[keyof typeof TrackType];
@@ -18,14 +19,17 @@ export const OUTPUT_SIZES = {
 } as const;
 export type AspectRatio = keyof typeof OUTPUT_SIZES;
 
-const ms = z.number().finite().nonnegative();
-const positiveMs = z.number().finite().positive();
+// Bounded, not only finite: 1e308 is finite. Limits in ./limits.ts (documented in docs/security.md).
+const ms = z.number().finite().nonnegative().max(L.maxMs);
+const positiveMs = z.number().finite().positive().max(L.maxMs);
 const volume = z.number().min(0).max(4);
+const id = z.string().min(1).max(L.maxIdChars);
+const text = z.string().max(L.maxTextChars, `at most ${L.maxTextChars} characters per text`);
 
 /** A segment of a video track: a video clip or a still image from the session's media. */
 export const VisualSegmentSchema = z.object({
-  id: z.string().min(1),
-  src: z.string().min(1),
+  id,
+  src: id,
   s: ms,
   d: positiveMs,
   in: ms.default(0),
@@ -42,8 +46,8 @@ export const VisualSegmentSchema = z.object({
 });
 
 export const AudioSegmentSchema = z.object({
-  id: z.string().min(1),
-  src: z.string().min(1),
+  id,
+  src: id,
   s: ms,
   d: positiveMs,
   in: ms.default(0),
@@ -60,11 +64,11 @@ export const AudioSegmentSchema = z.object({
 });
 
 /** One word of a caption, for current-word highlighting (times on the timeline, ms). */
-export const CaptionWordSchema = z.object({ w: z.string(), s: ms, e: ms });
+export const CaptionWordSchema = z.object({ w: z.string().max(L.maxIdChars), s: ms, e: ms });
 
 export const TextSegmentSchema = z.object({
-  id: z.string().min(1),
-  text: z.string(),
+  id,
+  text,
   s: ms,
   d: positiveMs,
   m: z
@@ -78,7 +82,7 @@ export const TextSegmentSchema = z.object({
         .optional(),
       fade_in: ms.optional(),
       fade_out: ms.optional(),
-      words: z.array(CaptionWordSchema).optional(),
+      words: z.array(CaptionWordSchema).max(L.maxCaptionWords).optional(),
     })
     .passthrough()
     .default({}),
@@ -86,32 +90,32 @@ export const TextSegmentSchema = z.object({
 
 const trackMeta = z
   .object({
-    name: z.string().optional(),
+    name: z.string().max(L.maxIdChars).optional(),
     volume: volume.optional(),
     muted: z.boolean().optional(),
     /** Text tracks: "caption" marks captions (burned in through libass, written as SRT/VTT). */
-    kind: z.string().optional(),
+    kind: z.string().max(L.maxIdChars).optional(),
     /** Audio tracks: lower this track while speech plays on video tracks. */
     duck: z.boolean().optional(),
-    language: z.string().optional(),
+    language: z.string().max(L.maxIdChars).optional(),
   })
   .passthrough()
   .default({});
 
 export const VideoTrackSchema = z.object({
-  id: z.string().min(1),
+  id,
   tt: z.literal(0),
   m: trackMeta,
   sg: z.array(VisualSegmentSchema),
 });
 export const AudioTrackSchema = z.object({
-  id: z.string().min(1),
+  id,
   tt: z.literal(1),
   m: trackMeta,
   sg: z.array(AudioSegmentSchema),
 });
 export const TextTrackSchema = z.object({
-  id: z.string().min(1),
+  id,
   tt: z.literal(7),
   m: trackMeta,
   sg: z.array(TextSegmentSchema),
@@ -124,9 +128,9 @@ export const DraftSchema = z
     v: z.literal(1).default(1),
     w: z.number().int().min(16).max(3840),
     h: z.number().int().min(16).max(3840),
-    fps: z.number().positive().max(120).default(30),
+    fps: z.number().min(L.minFps).max(L.maxFps).default(30),
     d: ms,
-    t: z.array(TrackSchema),
+    t: z.array(TrackSchema).max(L.maxTracks),
     m: z
       .object({
         /** EBU R128 loudness normalisation target, e.g. -14 (LUFS). Absent = off. */
@@ -134,12 +138,14 @@ export const DraftSchema = z
         denoise: z.boolean().optional(),
         fade_in: ms.optional(),
         fade_out: ms.optional(),
-        title: z.string().optional(),
+        title: text.optional(),
       })
       .passthrough()
       .optional(),
   })
   .superRefine((draft, ctx) => {
+    const tooMany = segmentLimitProblem(draft.t);
+    if (tooMany) ctx.addIssue({ code: 'custom', ...tooMany });
     const ids = new Set<string>();
     draft.t.forEach((track, ti) => {
       if (ids.has(track.id))

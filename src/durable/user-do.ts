@@ -9,7 +9,8 @@ import { addMedia, getMedia, listMedia, type NewMedia } from './media.ts';
 import * as registration from './registration.ts';
 import * as renders from './renders.ts';
 import { migrate } from './schema.ts';
-import { type Attribution, createSession, deleteSessionRows, getSession, listSessions, readDraft } from './sessions.ts';
+import { deleteSessionObjects, deleteSessionState, terminateCancelled } from './session-delete.ts';
+import { type Attribution, createSession, getSession, listSessions, readDraft } from './sessions.ts';
 import * as tokens from './tokens.ts';
 import * as tus from './tus-uploads.ts';
 
@@ -91,16 +92,19 @@ export class UserDO extends DurableObject<Env> {
     return this.tx(() => listSessions(this.sql));
   }
 
-  /** Deletes the session's rows, then its uploads in R2 (rows first: a crash leaves orphans, not dangling rows). */
-  async deleteSession(sessionId: string): Promise<RpcResult<{ deleted: string; objects: number }>> {
-    const keys = this.tx(() => {
-      const media = listMedia(this.sql, sessionId).map((m) => m.r2_key);
-      deleteSessionRows(this.sql, sessionId);
-      return media;
-    });
-    if (!keys.ok) return keys;
-    if (keys.value.length) await this.env.MEDIA.delete(keys.value);
-    return { rpc: 1, ok: true, value: { deleted: sessionId, objects: keys.value.length } };
+  /** Deletes the session's rows, then its objects in R2 (rows first: a crash leaves orphans, not dangling rows). */
+  async deleteSession(
+    sessionId: string,
+  ): Promise<RpcResult<{ deleted: string; objects: number; cancelled_jobs: string[] }>> {
+    const left = this.tx(() => deleteSessionState(this.sql, sessionId, Date.now()));
+    if (!left.ok) return left;
+    await terminateCancelled(this.env.RENDER_WORKFLOW, left.value);
+    const objects = await deleteSessionObjects(this.env.MEDIA, left.value);
+    return {
+      rpc: 1,
+      ok: true,
+      value: { deleted: sessionId, objects, cancelled_jobs: left.value.cancelledJobs },
+    };
   }
 
   getDraft(sessionId: string) {

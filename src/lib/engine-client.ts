@@ -1,3 +1,4 @@
+import { deriveEngineSecret, signEngineRequest } from './engine-auth.ts';
 import { type ProbeResult, ProbeResult as ProbeResultSchema } from './engine-protocol.ts';
 import { AppError, ErrorCode } from './errors.ts';
 
@@ -9,7 +10,32 @@ export class UnreadableMediaError extends Error {
   override name = 'UnreadableMediaError';
 }
 
-const engineUrl = (env: Env, path: string) => `${env.ENGINE_URL.replace(/\/$/, '')}${path}`;
+const engineUrl = (env: Env, path: string) => `${env.ENGINE_URL.replace(/\/+$/, '')}${path}`;
+
+/**
+ * The one way the Worker calls the engine: every request signed (method, path, time, nonce, body
+ * hash) with the key derived from SIGNING_SECRET; the engine refuses anything else
+ * (engine/src/http/auth.ts). `path` starts with "/" and is signed as the engine will see it, so a
+ * proxy in front of the engine must not rewrite paths.
+ */
+export async function engineFetch(
+  env: Env,
+  path: string,
+  init: { method?: string; json?: unknown; timeoutMs: number },
+): Promise<Response> {
+  const method = init.method ?? (init.json === undefined ? 'GET' : 'POST');
+  const body = init.json === undefined ? '' : JSON.stringify(init.json);
+  const url = engineUrl(env, path);
+  const u = new URL(url);
+  const secret = await deriveEngineSecret(env.SIGNING_SECRET);
+  const signed = await signEngineRequest(secret, method, u.pathname + u.search, body);
+  return fetch(url, {
+    method,
+    headers: init.json === undefined ? signed : { ...signed, 'content-type': 'application/json' },
+    body: init.json === undefined ? undefined : body,
+    signal: AbortSignal.timeout(init.timeoutMs),
+  });
+}
 
 /**
  * Asks the media engine what a stored file holds. Returns null when no engine is configured
@@ -20,12 +46,7 @@ export async function probeMedia(env: Env, url: string): Promise<ProbeResult | n
   if (!env.ENGINE_URL) return null;
   let res: Response;
   try {
-    res = await fetch(engineUrl(env, '/probe'), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ url }),
-      signal: AbortSignal.timeout(PROBE_TIMEOUT_MS),
-    });
+    res = await engineFetch(env, '/probe', { json: { url }, timeoutMs: PROBE_TIMEOUT_MS });
   } catch (err) {
     console.warn(
       JSON.stringify({

@@ -1,3 +1,4 @@
+import { servedTypeHeaders } from './content-types.ts';
 import { AppError, ErrorCode } from './errors.ts';
 
 type Range = { offset?: number; length?: number; suffix?: number };
@@ -20,6 +21,8 @@ export async function serveObject(bucket: R2Bucket, key: string, req: Request, d
   if (!head) throw new AppError(ErrorCode.NOT_FOUND, 'No such object (it may have expired)');
   const headers = new Headers();
   head.writeHttpMetadata(headers);
+  // Never the stored type as given: only media/caption types, nosniff, and attachment otherwise.
+  for (const [k, v] of Object.entries(servedTypeHeaders(head.httpMetadata?.contentType))) headers.set(k, v);
   headers.set('etag', head.httpEtag);
   headers.set('accept-ranges', 'bytes');
   if (downloadName) headers.set('content-disposition', `attachment; filename="${downloadName.replace(/"/g, '')}"`);

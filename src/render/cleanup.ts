@@ -11,6 +11,7 @@
  */
 import { cancelRender, nextStaleCheck, staleRenders } from '../durable/renders.ts';
 import { sweepStaleTusUploads, TUS_STALE_MS } from '../durable/tus-uploads.ts';
+import { sweepOverdueRenders } from './render-deadline.ts';
 import { renderInstanceId } from './render-keys.ts';
 
 export const PURGE_GRACE_MS = 30 * 24 * 3600 * 1000;
@@ -143,12 +144,18 @@ export async function runUserCleanup(
     }
     const files = await purgeExpiredRenders(storage, bucket, nowMs);
     const stale = await sweepStaleRenders(storage, workflow, userId, nowMs);
+    const overdue = await sweepOverdueRenders(storage, workflow, userId, nowMs);
     const tus = await sweepStaleTusUploads(storage, bucket, userId, nowMs, PURGE_BATCH);
     const next = files.more
       ? [nowMs + PURGE_STEP_MS]
-      : [facts.nextExpiryMs, facts.dueMs, files.nextExpiryMs, stale.nextCheckMs, tus.nextCheckMs].filter(
-          (t): t is number => t !== null && t > nowMs,
-        );
+      : [
+          facts.nextExpiryMs,
+          facts.dueMs,
+          files.nextExpiryMs,
+          stale.nextCheckMs,
+          overdue.nextCheckMs,
+          tus.nextCheckMs,
+        ].filter((t): t is number => t !== null && t > nowMs);
     return {
       state: 'live',
       revoked: facts.revoked,

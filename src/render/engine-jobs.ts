@@ -1,3 +1,4 @@
+import { engineFetch } from '../lib/engine-client.ts';
 import { JobState, ProbeResult, type RenderRequest } from '../lib/engine-protocol.ts';
 
 /**
@@ -15,18 +16,14 @@ export class EngineRejected extends Error {
 
 const REQUEST_TIMEOUT_MS = 15_000;
 
-function base(engineUrl: string): string {
-  if (!engineUrl) throw new EngineUnavailable('No media engine configured (ENGINE_URL is empty)');
-  return engineUrl.replace(/\/+$/, '');
-}
-
-async function call(engineUrl: string, path: string, init: RequestInit = {}): Promise<Response> {
+async function call(env: Env, path: string, init: { method?: string; json?: unknown } = {}): Promise<Response> {
+  if (!env.ENGINE_URL) throw new EngineUnavailable('No media engine configured (ENGINE_URL is empty)');
   try {
-    return await fetch(`${base(engineUrl)}${path}`, { ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    return await engineFetch(env, path, { ...init, timeoutMs: REQUEST_TIMEOUT_MS });
   } catch (err) {
-    throw new EngineUnavailable(
-      `Media engine unreachable at ${engineUrl}: ${err instanceof Error ? err.message : String(err)}`,
-    );
+    // The engine's address and the network error go to the log; the user reads only that it did not answer.
+    console.warn(JSON.stringify({ level: 'warn', msg: 'engine unreachable', path, error: String(err) }));
+    throw new EngineUnavailable('the media engine did not answer');
   }
 }
 
@@ -39,12 +36,8 @@ async function errorText(res: Response): Promise<string> {
   }
 }
 
-export async function startEngineRender(engineUrl: string, req: RenderRequest): Promise<string> {
-  const res = await call(engineUrl, '/render', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(req),
-  });
+export async function startEngineRender(env: Env, req: RenderRequest): Promise<string> {
+  const res = await call(env, '/render', { json: req });
   if (res.status >= 500) throw new EngineUnavailable(`Media engine error ${res.status}: ${await errorText(res)}`);
   if (!res.ok) throw new EngineRejected(`The media engine refused the render: ${await errorText(res)}`);
   const { job_id } = (await res.json()) as { job_id?: string };
@@ -53,24 +46,20 @@ export async function startEngineRender(engineUrl: string, req: RenderRequest): 
 }
 
 /** The job's state, or null when the engine no longer knows the job (it restarted). */
-export async function getEngineJob(engineUrl: string, jobId: string): Promise<JobState | null> {
-  const res = await call(engineUrl, `/jobs/${encodeURIComponent(jobId)}`);
+export async function getEngineJob(env: Env, jobId: string): Promise<JobState | null> {
+  const res = await call(env, `/jobs/${encodeURIComponent(jobId)}`);
   if (res.status === 404) return null;
   if (!res.ok) throw new EngineUnavailable(`Media engine error ${res.status}: ${await errorText(res)}`);
   return JobState.parse(await res.json());
 }
 
-export async function cancelEngineJob(engineUrl: string, jobId: string): Promise<void> {
-  const res = await call(engineUrl, `/jobs/${encodeURIComponent(jobId)}`, { method: 'DELETE' });
+export async function cancelEngineJob(env: Env, jobId: string): Promise<void> {
+  const res = await call(env, `/jobs/${encodeURIComponent(jobId)}`, { method: 'DELETE' });
   await res.body?.cancel();
 }
 
-export async function probeUrl(engineUrl: string, url: string): Promise<ProbeResult> {
-  const res = await call(engineUrl, '/probe', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ url }),
-  });
+export async function probeUrl(env: Env, url: string): Promise<ProbeResult> {
+  const res = await call(env, '/probe', { json: { url } });
   if (!res.ok) throw new EngineRejected(`Probe failed: ${await errorText(res)}`);
   return ProbeResult.parse(await res.json());
 }

@@ -3,6 +3,7 @@ import { type Draft, DraftSchema } from '../draft/schema.ts';
 import type { RenderRecord } from '../durable/renders.ts';
 import type { JobState, RenderRequest } from '../lib/engine-protocol.ts';
 import { hmacHex } from '../lib/ids.ts';
+import { fetchOutbound } from '../lib/outbound-url.ts';
 import { signBlobUrl } from '../lib/signing.ts';
 import type { UserClient } from '../lib/user-stub.ts';
 import { EngineRejected, EngineUnavailable, getEngineJob, probeUrl, startEngineRender } from './engine-jobs.ts';
@@ -84,7 +85,7 @@ export async function startJob(
   const current = await user.getRender(renderId);
   if (current?.job_id && current.engine_attempt === attempt) return current.job_id;
   try {
-    const jobId = await startEngineRender(env.ENGINE_URL, JSON.parse(signed.requestJson) as RenderRequest);
+    const jobId = await startEngineRender(env, JSON.parse(signed.requestJson) as RenderRequest);
     await user.setRenderJob(renderId, attempt, jobId);
     return jobId;
   } catch (err) {
@@ -95,7 +96,7 @@ export async function startJob(
 
 export async function pollJob(env: Env, jobId: string): Promise<PollResult> {
   try {
-    const state = await getEngineJob(env.ENGINE_URL, jobId);
+    const state = await getEngineJob(env, jobId);
     return (
       state ?? {
         job_id: jobId,
@@ -130,7 +131,7 @@ export async function verifyOutput(
   if (env.ENGINE_URL) {
     try {
       const url = await signBlobUrl(env.SIGNING_SECRET, origin, signed.keys.out, 'GET', 600);
-      durationMs = (await probeUrl(env.ENGINE_URL, url)).duration_ms ?? durationMs;
+      durationMs = (await probeUrl(env, url)).duration_ms ?? durationMs;
     } catch (err) {
       // A finished file is not thrown away because the prober is briefly down; the engine's own figure stands.
       if (!(err instanceof EngineUnavailable))
@@ -158,7 +159,8 @@ export async function sendWebhook(
   const r = await user.getRender(renderId);
   if (!r) throw new NonRetryableError(`render ${renderId} vanished`);
   const body = JSON.stringify({ event: `render.${r.status}`, data: await renderStatusView(env, origin, r) });
-  const res = await fetch(url, {
+  // Checked again here, not only at POST time: redirects are refused, and the check list may have grown.
+  const res = await fetchOutbound('webhook_url', url, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
@@ -166,6 +168,8 @@ export async function sendWebhook(
       'x-render-id': renderId,
     },
     body,
+    signal: AbortSignal.timeout(30_000),
+    allowPrivate: env.ALLOW_PRIVATE_OUTBOUND === '1',
   });
   await res.body?.cancel();
   if (!res.ok) throw new Error(`webhook answered ${res.status}`);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { computeDurationMs, type Draft, DraftSchema, referencedMedia } from '../draft/schema.ts';
 import type { RenderOutputSpec } from '../durable/renders.ts';
+import { signedBindUrl } from '../lib/bind-link.ts';
 import { assertPlanAllows, renderCostCredits } from '../lib/cost.ts';
 import { AppError, ErrorCode } from '../lib/errors.ts';
 import { userStub } from '../lib/user-stub.ts';
@@ -37,9 +38,8 @@ export interface StartedRender {
   created: boolean;
 }
 
-/** Anonymous users get a registration link that binds their account (API.md, code 2001). */
-export const bindUrl = (origin: string, userId: string) =>
-  `${origin.replace(/\/$/, '')}/register?bind=${encodeURIComponent(userId)}`;
+/** Anonymous users get a registration link that binds their account (API.md, code 2001); signed (bind-link.ts). */
+export const bindUrl = (env: Env, origin: string, userId: string) => signedBindUrl(env.SIGNING_SECRET, origin, userId);
 
 function titleOf(draft: Draft): string {
   const named = draft.t.find((t) => t.tt === 0 && t.m.name)?.m.name;
@@ -99,7 +99,7 @@ export async function startRender(
     height: draft.h,
     title: titleOf(draft),
     webhookUrl: args.webhookUrl ?? null,
-    bindUrl: bindUrl(origin, userId),
+    bindUrl: await bindUrl(env, origin, userId),
   });
   const params = { userId, renderId: id, origin };
   if (created) {
@@ -187,7 +187,7 @@ export async function cancelRender(
   if (!render) throw new AppError(ErrorCode.NOT_FOUND, `Render ${renderId} not found`);
   // The workflow sees the cancellation at its next poll and winds down (webhook included).
   if (cancelled && render.job_id && env.ENGINE_URL) {
-    await cancelEngineJob(env.ENGINE_URL, render.job_id).catch(() => undefined);
+    await cancelEngineJob(env, render.job_id).catch(() => undefined);
   }
   return renderStatusView(env, origin, render);
 }

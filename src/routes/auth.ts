@@ -35,8 +35,10 @@ auth.post('/anonymous-token', async (c) => {
     );
   const parsed = ClientId.safeParse(header.trim());
   if (!parsed.success) throw new AppError(ErrorCode.BAD_REQUEST, parsed.error.issues[0]!.message);
-  await limitByClientIp(c, 'mint');
   const userId = await userIdForClient(c.env.SIGNING_SECRET, parsed.data);
+  // Only new identities count against the limit: a returning client (same X-Client-Id) is never
+  // locked out, and farming starter credits needs new identities.
+  if ((await userStub(c.env, userId).getRegistration()) === null) await limitByClientIp(c, 'mint');
   const token = newToken(userId);
   const minted = await userStub(c.env, userId).mintToken({
     userId,

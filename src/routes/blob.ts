@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../lib/app-env.ts';
+import { acceptedPutType, BLOB_PUT_TYPES } from '../lib/content-types.ts';
 import { AppError, ErrorCode } from '../lib/errors.ts';
 import type { RouteDoc } from '../lib/openapi-registry.ts';
 import { serveObject } from '../lib/serve-object.ts';
@@ -34,11 +35,17 @@ blob.put('/*', async (c) => {
   if (!Number.isFinite(length) || length <= 0 || !c.req.raw.body) {
     throw new AppError(ErrorCode.BAD_REQUEST, 'PUT needs a non-empty body with Content-Length');
   }
+  const contentType = acceptedPutType(c.req.header('content-type'));
+  if (!contentType) {
+    // Drained first: answering before the body is read makes the dev proxy reset the connection.
+    await c.req.raw.body.pipeTo(new WritableStream()).catch(() => undefined);
+    throw new AppError(ErrorCode.UNSUPPORTED_MEDIA, 'Only media and caption content types can be stored', {
+      accepted: BLOB_PUT_TYPES,
+    });
+  }
   const fixed = new FixedLengthStream(length);
   const [object] = await Promise.all([
-    c.env.MEDIA.put(key, fixed.readable, {
-      httpMetadata: { contentType: c.req.header('content-type') ?? 'application/octet-stream' },
-    }),
+    c.env.MEDIA.put(key, fixed.readable, { httpMetadata: { contentType } }),
     c.req.raw.body.pipeTo(fixed.writable),
   ]);
   return c.json({ code: 0, message: 'ok', data: { key, size: object?.size ?? length, etag: object?.etag ?? null } });
@@ -54,7 +61,7 @@ export const blobDocs: RouteDoc[] = [
   {
     method: 'put',
     path: '/api/blob/{key}',
-    summary: 'Write an object through a signed URL (Content-Length required)',
+    summary: 'Write an object through a signed URL (Content-Length and a media or caption Content-Type required)',
     tags: ['blobs'],
   },
 ];

@@ -3,6 +3,8 @@ import { html } from 'hono/html';
 import { z } from 'zod';
 import { REGISTRATION_CREDITS } from '../durable/registration.ts';
 import type { AppEnv } from '../lib/app-env.ts';
+import { requireAuth } from '../lib/auth.ts';
+import { verifyBindSignature } from '../lib/bind-link.ts';
 import { ok } from '../lib/envelope.ts';
 import { AppError, ErrorCode } from '../lib/errors.ts';
 import { sha256Hex } from '../lib/ids.ts';
@@ -14,6 +16,10 @@ import { parseJson } from '../lib/validate.ts';
 export const RegisterBody = z.object({
   bind: z.string().regex(USER_ID_PATTERN, 'bind must be the user id from the bind link (u_ + 24 hex)'),
   email: z.string().trim().toLowerCase().pipe(z.email('email must be a valid address')),
+  /** From the bind link (`exp`, `sig`): proof the link was issued to this user. Not needed with the user's bearer token. */
+  // The page posts form values: '' or null mean "not given".
+  exp: z.preprocess((v) => (v === '' || v === null ? undefined : v), z.coerce.number().int().optional()),
+  sig: z.string().max(128).nullish(),
 });
 
 /**
@@ -27,6 +33,13 @@ export const register = new Hono<AppEnv>();
 register.post('/api/auth/register', async (c) => {
   await limitByClientIp(c, 'register');
   const body = await parseJson(c, RegisterBody);
+  // Only the account's owner may bind it: their own token, or the signed link only they were given.
+  if (c.req.header('authorization')) {
+    await requireAuth(c, async () => undefined);
+    if (c.var.userId !== body.bind) throw new AppError(ErrorCode.UNAUTHORIZED, 'This token belongs to another account');
+  } else {
+    await verifyBindSignature(c.env.SIGNING_SECRET, body.bind, body.exp ?? Number.NaN, body.sig ?? '');
+  }
   const emailHash = await sha256Hex(`email:${body.email}`);
   const user = userStub(c.env, body.bind);
   const current = await user.getRegistration();
@@ -45,6 +58,9 @@ register.post('/api/auth/register', async (c) => {
 
 register.get('/register', (c) => {
   const bind = c.req.query('bind') ?? '';
+  // Carried through to the POST: the link's signature is what lets this page register the account.
+  const exp = c.req.query('exp') ?? '';
+  const sig = c.req.query('sig') ?? '';
   return c.html(html`<!doctype html>
 <html lang="en">
   <head>
@@ -63,6 +79,8 @@ register.get('/register', (c) => {
     <p>Register your email to bind this device's account and get ${REGISTRATION_CREDITS} more credits.</p>
     <form id="f">
       <input type="hidden" name="bind" value="${bind}" />
+      <input type="hidden" name="exp" value="${exp}" />
+      <input type="hidden" name="sig" value="${sig}" />
       <label>Email <input type="email" name="email" required autocomplete="email" /></label>
       <button type="submit">Register</button>
     </form>
@@ -74,7 +92,7 @@ register.get('/register', (c) => {
         const res = await fetch('/api/auth/register', {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ bind: form.get('bind'), email: form.get('email') }),
+          body: JSON.stringify({ bind: form.get('bind'), email: form.get('email'), exp: form.get('exp'), sig: form.get('sig') }),
         });
         const body = await res.json();
         document.getElementById('out').textContent =
@@ -89,14 +107,14 @@ export const registerDocs: RouteDoc[] = [
   {
     method: 'post',
     path: '/api/auth/register',
-    summary: `Bind an email to an anonymous user (the bind link of a 2001 answer); grants ${REGISTRATION_CREDITS} credits once`,
+    summary: `Bind an email to an anonymous user; grants ${REGISTRATION_CREDITS} credits once. Needs the user's bearer token, or exp+sig from the signed bind link of a 2001 answer (else 1001)`,
     body: RegisterBody,
     tags: ['auth'],
   },
   {
     method: 'get',
     path: '/register',
-    summary: 'Registration page for a bind link (?bind=<user_id>)',
+    summary: 'Registration page for a signed bind link (?bind=<user_id>&exp=…&sig=…)',
     produces: 'text/html',
     tags: ['auth'],
   },

@@ -4,7 +4,9 @@ import { DraftSchema } from '../draft/schema.ts';
 import type { AppEnv } from '../lib/app-env.ts';
 import { requireAuth } from '../lib/auth.ts';
 import { ok } from '../lib/envelope.ts';
+import { AppError, ErrorCode } from '../lib/errors.ts';
 import type { RouteDoc } from '../lib/openapi-registry.ts';
+import { outboundProblem, outboundRefused } from '../lib/outbound-url.ts';
 import { publicOrigin } from '../lib/signing.ts';
 import { parseJson } from '../lib/validate.ts';
 import { cancelRender, getRenderStatus, RenderId, RenderOutput, startRender } from '../render/start-render.ts';
@@ -38,6 +40,10 @@ render.use('*', requireAuth);
 
 render.post('/', async (c) => {
   const body = await parseJson(c, RenderBody);
+  // Refused now, before any credit moves, when the address is not public (sendWebhook checks again, hop by hop).
+  if (body.webhook_url && c.env.ALLOW_PRIVATE_OUTBOUND !== '1' && outboundProblem(new URL(body.webhook_url))) {
+    throw new AppError(ErrorCode.BAD_REQUEST, `Invalid body: field \`webhook_url\`: ${outboundRefused('webhook_url')}`);
+  }
   const started = await startRender(c.env, c.var.userId, publicOrigin(c.env, c.req.url), {
     id: body.id,
     sessionId: body.sessionId,

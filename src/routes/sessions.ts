@@ -4,7 +4,9 @@ import type { AppEnv } from '../lib/app-env.ts';
 import { requireAuth } from '../lib/auth.ts';
 import { ok } from '../lib/envelope.ts';
 import type { RouteDoc } from '../lib/openapi-registry.ts';
+import { stripBidiControls } from '../lib/upload/names.ts';
 import { parseJson } from '../lib/validate.ts';
+import { cancelEngineJob } from '../render/engine-jobs.ts';
 
 // Both optional; null (how many clients send "not set") means the default too.
 export const CreateSessionBody = z.object({
@@ -13,7 +15,8 @@ export const CreateSessionBody = z.object({
     .min(1)
     .max(200)
     .nullish()
-    .transform((v) => v ?? 'project'),
+    // Shown in session lists: no bidi overrides that make a name read as something else.
+    .transform((v) => (v ? stripBidiControls(v).trim() : '') || 'project'),
   language: z
     .string()
     .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'language must be a BCP-47 tag such as "en" or "zh-CN"')
@@ -54,7 +57,13 @@ sessions.get('/sessions', requireAuth, async (c) => {
   });
 });
 
-sessions.delete('/sessions/:sid', requireAuth, async (c) => ok(c, await c.var.user.deleteSession(c.req.param('sid'))));
+sessions.delete('/sessions/:sid', requireAuth, async (c) => {
+  const { deleted, objects, cancelled_jobs } = await c.var.user.deleteSession(c.req.param('sid'));
+  // Renders still running were cancelled (credits back); stop their engine jobs, best effort.
+  if (c.env.ENGINE_URL)
+    await Promise.all(cancelled_jobs.map((id) => cancelEngineJob(c.env, id).catch(() => undefined)));
+  return ok(c, { deleted, objects });
+});
 
 export const sessionDocs: RouteDoc[] = [
   {
@@ -70,7 +79,8 @@ export const sessionDocs: RouteDoc[] = [
   {
     method: 'delete',
     path: '/api/sessions/{sid}',
-    summary: 'Delete a session, its drafts, chat and uploads',
+    summary:
+      'Delete a session and everything it made: drafts, chat, uploads, analysis, renders (running ones cancelled, credits returned), share pages and download links',
     auth: true,
     tags: ['sessions'],
   },

@@ -7,6 +7,7 @@ import { requireAuth } from '../lib/auth.ts';
 import { ok } from '../lib/envelope.ts';
 import { AppError, ErrorCode } from '../lib/errors.ts';
 import type { RouteDoc } from '../lib/openapi-registry.ts';
+import { fetchOutbound } from '../lib/outbound-url.ts';
 import { publicOrigin } from '../lib/signing.ts';
 import { UploadBatch } from '../lib/upload/batch.ts';
 import { drainBody, readerSource } from '../lib/upload/body.ts';
@@ -119,15 +120,11 @@ async function fromUrl(c: Ctx, batch: UploadBatch): Promise<void> {
       `Invalid body: field \`url\`: only http and https URLs can be fetched, not ${target.protocol}`,
     );
   }
-  let res: Response;
-  try {
-    res = await fetch(target, { redirect: 'follow', signal: AbortSignal.timeout(URL_FETCH_TIMEOUT_MS) });
-  } catch (err) {
-    throw new AppError(
-      ErrorCode.BAD_REQUEST,
-      `Could not fetch ${target.origin}${target.pathname}: ${err instanceof Error ? err.message : String(err)}`,
-    );
-  }
+  // Public addresses only, redirects checked hop by hop, one message for every refusal (outbound-url.ts).
+  const res = await fetchOutbound('url', url, {
+    signal: AbortSignal.timeout(URL_FETCH_TIMEOUT_MS),
+    allowPrivate: c.env.ALLOW_PRIVATE_OUTBOUND === '1',
+  });
   const name = nameFromDownload(target, res.headers.get('content-disposition'));
   if (!res.ok || !res.body) {
     await res.body?.cancel();

@@ -55,7 +55,7 @@ export class RenderWorkflow extends WorkflowEntrypoint<Env, RenderParams> {
         const r = await user.getRender(renderId);
         if (!r) throw new NonRetryableError(`Render ${renderId} does not exist`);
         try {
-          await user.freezeCredits(renderId, r.cost, `render ${renderId}`, bindUrl(origin, userId));
+          await user.freezeCredits(renderId, r.cost, `render ${renderId}`, await bindUrl(this.env, origin, userId));
         } catch (err) {
           if (err instanceof AppError) throw new NonRetryableError(err.message);
           throw err;
@@ -124,7 +124,7 @@ export class RenderWorkflow extends WorkflowEntrypoint<Env, RenderParams> {
         const delay = pollDelayMs(polls, timeoutMs);
         if (waitedMs + delay > timeoutMs) {
           await step.do('cancel engine job', QUICK, async () => {
-            await cancelEngineJob(this.env.ENGINE_URL, jobId).catch(() => undefined);
+            await cancelEngineJob(this.env, jobId).catch(() => undefined);
             return true;
           });
           throw new Error(`The render timed out after ${Math.round(waitedMs / 1000)} s`);
@@ -137,7 +137,7 @@ export class RenderWorkflow extends WorkflowEntrypoint<Env, RenderParams> {
         const current = await user.noteRenderProgress(renderId, unanswered ? 0 : state.progress);
         if (current === 'failed') {
           await step.do('cancel engine job', QUICK, async () => {
-            await cancelEngineJob(this.env.ENGINE_URL, jobId).catch(() => undefined);
+            await cancelEngineJob(this.env, jobId).catch(() => undefined);
             return true;
           });
           throw new Error('Cancelled by the user; credits returned');
@@ -157,7 +157,7 @@ export class RenderWorkflow extends WorkflowEntrypoint<Env, RenderParams> {
       // A silent engine may only be overloaded: stop its job (best effort) so two never write the same output.
       if (!gone) {
         await step.do(`cancel engine job (attempt ${attempt})`, QUICK, async () => {
-          await cancelEngineJob(this.env.ENGINE_URL, jobId).catch(() => undefined);
+          await cancelEngineJob(this.env, jobId).catch(() => undefined);
           return true;
         });
       }

@@ -10,10 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, exec, type RenderedClip, renderClip } from './render-fixture.ts';
-import { freePort, type Stack, startStack } from './stack.ts';
+import { devVar, freePort, type Stack, startStack } from './stack.ts';
 
-// wrangler.toml's development secret: the Worker signs webhooks with it.
-const SIGNING_SECRET = 'dev-only-signing-secret-change-me';
+// This checkout's random secret (scripts/setup.sh): the Worker under wrangler dev signs webhooks with it.
+const SIGNING_SECRET = devVar('SIGNING_SECRET');
 
 let stack: Stack;
 let hooks: Server;
@@ -34,7 +34,8 @@ beforeAll(async () => {
     });
   }).listen(hookPort, '127.0.0.1');
   // Fails loudly (with the stack's last output) when the Worker or the engine cannot start.
-  stack = await startStack();
+  // The webhook receiver listens on 127.0.0.1, which the Worker refuses unless told this is a local test.
+  stack = await startStack({ env: { ALLOW_PRIVATE_OUTBOUND: '1' } });
 });
 
 afterAll(async () => {

@@ -59,7 +59,13 @@ export interface RenderedClip {
 
 export async function renderClip(
   baseUrl: string,
-  opts: { title?: string; webhookUrl?: string; timeoutMs?: number } = {},
+  opts: {
+    title?: string;
+    webhookUrl?: string;
+    timeoutMs?: number;
+    /** Runs once the render is accepted, before polling (e.g. to kill the engine mid-render). */
+    afterStart?: () => Promise<void>;
+  } = {},
 ): Promise<RenderedClip> {
   const minted = await api<{ token: string; user_id: string }>(baseUrl, '/api/auth/anonymous-token', {
     method: 'POST',
@@ -117,6 +123,7 @@ export async function renderClip(
       ...(opts.webhookUrl ? { webhook_url: opts.webhookUrl } : {}),
     }),
   });
+  await opts.afterStart?.();
   const progressSeen: number[] = [];
   const deadline = Date.now() + (opts.timeoutMs ?? 120_000);
   let status: RenderStatus = { render_id: started.render_id, status: started.status, progress: 0 };

@@ -7,13 +7,21 @@
  *   await stack.stop();
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** A value from .dev.vars (scripts/setup.sh writes a random SIGNING_SECRET there per checkout). */
+export function devVar(name: string): string {
+  const text = readFileSync(join(REPO_ROOT, '.dev.vars'), 'utf8');
+  const line = text.split('\n').find((l) => l.startsWith(`${name}=`));
+  if (!line) throw new Error(`${name} missing from .dev.vars: run npm run setup`);
+  return line.slice(name.length + 1).trim();
+}
 
 export interface Stack {
   baseUrl: string;

@@ -1,9 +1,12 @@
+import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import { signedBindUrl } from '../../src/lib/bind-link.ts';
 import { call, json, mintToken } from './helpers.ts';
 
-const registerBody = (bind: string, email: string) => ({
+/** Registration needs the user's own token (or the signed bind link: hostile-register.test.ts). */
+const registerBody = (bind: string, email: string, token?: string) => ({
   method: 'POST',
-  headers: { 'content-type': 'application/json' },
+  headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
   body: JSON.stringify({ bind, email }),
 });
 
@@ -21,12 +24,12 @@ describe('registration (bind link)', () => {
   it('grants the registration credits once and records them in the ledger', async () => {
     const t = await mintToken();
     const first = await json<{ credits_granted: number; credits: number }>(
-      await call('/api/auth/register', registerBody(t.user_id, 'Maker@Example.com')),
+      await call('/api/auth/register', registerBody(t.user_id, 'Maker@Example.com', t.token)),
     );
     expect(first.code).toBe(0);
     expect(first.data).toMatchObject({ credits_granted: 400, credits: 500 });
     const again = await json<{ credits_granted: number; credits: number }>(
-      await call('/api/auth/register', registerBody(t.user_id, 'maker@example.com')),
+      await call('/api/auth/register', registerBody(t.user_id, 'maker@example.com', t.token)),
     );
     expect(again.data).toMatchObject({ credits_granted: 0, credits: 500 });
     const ledger = await json<{ rows: { kind: string; amount: number; note: string }[] }>(
@@ -41,11 +44,13 @@ describe('registration (bind link)', () => {
   it('binds one email to one user and one user to one email', async () => {
     const a = await mintToken();
     const b = await mintToken();
-    expect((await json(await call('/api/auth/register', registerBody(a.user_id, 'one@example.com')))).code).toBe(0);
-    const taken = await call('/api/auth/register', registerBody(b.user_id, 'one@example.com'));
+    expect(
+      (await json(await call('/api/auth/register', registerBody(a.user_id, 'one@example.com', a.token)))).code,
+    ).toBe(0);
+    const taken = await call('/api/auth/register', registerBody(b.user_id, 'one@example.com', b.token));
     expect(taken.status).toBe(409);
     expect((await json(taken)).message).toMatch(/already registered to another account/);
-    const second = await json(await call('/api/auth/register', registerBody(a.user_id, 'two@example.com')));
+    const second = await json(await call('/api/auth/register', registerBody(a.user_id, 'two@example.com', a.token)));
     expect(second.code).toBe(409);
     const bal = await json<{ available: number }>(await call('/api/credits/balance/simple', { token: b.token }));
     expect(bal.data.available).toBe(100);
@@ -64,8 +69,19 @@ describe('registration (bind link)', () => {
     expect((await json(res)).message).toMatch(message);
   });
 
-  it('refuses a well-formed bind id that belongs to no user', async () => {
-    const res = await call('/api/auth/register', registerBody(`u_${'b'.repeat(24)}`, 'ghost@example.com'));
+  it('refuses a well-formed bind id that belongs to no user (even with a valid link for it)', async () => {
+    const ghost = `u_${'b'.repeat(24)}`;
+    const link = new URL(await signedBindUrl(env.SIGNING_SECRET, 'http://x', ghost));
+    const res = await call('/api/auth/register', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        bind: ghost,
+        email: 'ghost@example.com',
+        exp: link.searchParams.get('exp'),
+        sig: link.searchParams.get('sig'),
+      }),
+    });
     expect(res.status).toBe(400);
     expect((await json(res)).message).toMatch(/Unknown bind id/);
   });

@@ -269,7 +269,8 @@ describe('render webhook', () => {
       id: rid,
       sessionId: u.session_id,
       draft: draftOf(u.mediaId),
-      webhook_url: 'http://127.0.0.1:9/hook',
+      // Public name, nothing listening here (no network in tests): the webhook is given up.
+      webhook_url: 'https://hooks.example.com/hook',
     });
     expect((await json(res)).code).toBe(0);
     await wf.waitForStatus('complete');
@@ -349,7 +350,10 @@ describe('POST /api/render/proxy/lambda refusals', () => {
     expect(res.status).toBe(402);
     const body = await json<{ bind_url: string; needed: number; available: number }>(res);
     expect(body.code).toBe(2001);
-    expect(body.data.bind_url).toBe(`${'http://127.0.0.1:8787'}/register?bind=${u.user_id}`);
+    // A signed, expiring link (src/lib/bind-link.ts): the user id alone does not register the account.
+    expect(body.data.bind_url).toMatch(
+      new RegExp(`^http://127\\.0\\.0\\.1:8787/register\\?bind=${u.user_id}&exp=\\d+&sig=[0-9a-f]{64}$`),
+    );
     expect(body.data).toMatchObject({ needed: 101, available: 100 });
     expect(await ledgerFor(u.user_id, 'render_big')).toEqual([]);
     expect((await poll(u.token, 'render_big')).code).toBe(404);

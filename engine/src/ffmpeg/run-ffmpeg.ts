@@ -1,6 +1,8 @@
 /**
  * The one place that spawns ffmpeg and ffprobe. Always argument arrays, never a shell, so file
- * names and URLs cannot be interpreted as shell syntax.
+ * names and URLs cannot be interpreted as shell syntax. Every input is vetted here too
+ * (guardInputs): URLs may use only http(s) over tcp/tls, and anything else that is not the
+ * engine's own local file or lavfi graph (file:, concat:, data:, subfile:, pipe:, ...) is refused.
  */
 import { spawn } from 'node:child_process';
 
@@ -24,9 +26,44 @@ export class FfmpegError extends Error {
   constructor(
     message: string,
     readonly stderr: string,
+    /** Exit code: the part of the failure that may leave the engine (stderr holds paths and internals). */
+    readonly exitCode: number | null = null,
   ) {
     super(message);
   }
+}
+
+/** An input that is neither http(s), a local path, nor a lavfi graph: never handed to ffmpeg. */
+export class RefusedInputError extends Error {}
+
+/** Nested protocols an http(s) input may open: an HLS playlist or redirect cannot reach file: or data:. */
+export const URL_PROTOCOL_WHITELIST = 'http,https,tcp,tls';
+
+/**
+ * Checks every `-i` of an ffmpeg argument list and returns it with `-protocol_whitelist` before
+ * each URL input. Local paths (absolute, no scheme) are the engine's own temp files and keep
+ * ffmpeg's defaults; a `-f lavfi` input is a filter graph built by engine code.
+ */
+export function guardInputs(args: string[]): string[] {
+  const out: string[] = [];
+  let format: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '-f') format = args[i + 1];
+    if (a !== '-i') {
+      out.push(a);
+      continue;
+    }
+    const input = args[i + 1] ?? '';
+    if (/^https?:\/\//i.test(input)) out.push('-protocol_whitelist', URL_PROTOCOL_WHITELIST);
+    else if (format !== 'lavfi' && !input.startsWith('/')) {
+      throw new RefusedInputError(`input refused: only http(s) URLs and engine files are read (${input.slice(0, 40)})`);
+    }
+    out.push('-i', input);
+    i++;
+    format = undefined;
+  }
+  return out;
 }
 
 export class AbortedError extends Error {
@@ -43,7 +80,7 @@ export function runFfmpeg(args: string[], opts: RunFfmpegOptions = {}): Promise<
     '-hide_banner',
     '-nostdin', // never wait for keyboard input from a service
     ...(opts.onProgress ? ['-progress', 'pipe:1', '-nostats'] : []), // key=value progress blocks on stdout
-    ...args,
+    ...guardInputs(args),
   ];
   return spawnCollect(FFMPEG_BIN, full, opts, (line) => {
     if (!opts.onProgress || !opts.durationMs) return;
@@ -93,7 +130,7 @@ function spawnCollect(
       if (opts.signal?.aborted) return reject(new AbortedError());
       if (code === 0) return resolve({ stdout, stderr });
       const tail = stderr.trim().split('\n').slice(-4).join(' | ');
-      reject(new FfmpegError(`${bin} exited with ${code}: ${tail}`, stderr));
+      reject(new FfmpegError(`${bin} exited with ${code}: ${tail}`, stderr, code));
     });
   });
 }
@@ -126,7 +163,7 @@ export interface FfprobeOutput {
 export async function probe(urlOrPath: string, opts: { signal?: AbortSignal } = {}): Promise<FfprobeOutput> {
   const { stdout } = await spawnCollect(
     FFPROBE_BIN,
-    ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', urlOrPath],
+    ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', ...guardInputs(['-i', urlOrPath])],
     opts,
   );
   const parsed = JSON.parse(stdout) as Partial<FfprobeOutput>;

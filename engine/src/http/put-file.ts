@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { PublicError } from './public-error.ts';
 
 export async function putFile(url: string, path: string, contentType: string, signal?: AbortSignal): Promise<number> {
   const { size } = await stat(path);
@@ -17,7 +18,9 @@ export async function putFile(url: string, path: string, contentType: string, si
     req.on('response', (res) => {
       res.resume();
       res.on('end', () =>
-        res.statusCode && res.statusCode < 300 ? resolve() : reject(new Error(`upload answered ${res.statusCode}`)),
+        res.statusCode && res.statusCode < 300
+          ? resolve()
+          : reject(new PublicError(`uploading the result failed (HTTP ${res.statusCode})`)),
       );
     });
     req.on('error', reject);

@@ -9,12 +9,28 @@ const IMAGE_FORMATS = /image2|_pipe$|^png|^webp|^gif$/;
 
 export class UnreadableMediaError extends Error {}
 
+/**
+ * Decoded pixels per frame the engine accepts: a 16000×16000 PNG decodes to 1 GB per frame, and
+ * each segment using it holds its own copy. Images may be photo-sized, video at most 4096×4096.
+ */
+export const MAX_PIXELS = { image: 36_000_000, video: 4096 * 4096 } as const;
+
+/** The limit as a sentence users can act on, or null. Pure (tested on its own). */
+export function pixelLimitProblem(kind: 'image' | 'video' | 'audio', width: number, height: number): string | null {
+  if (kind === 'audio') return null;
+  const max = MAX_PIXELS[kind];
+  if (width * height <= max) return null;
+  return `${kind} is ${width}×${height} (${Math.round((width * height) / 1e6)} MP): over the limit of ${max} pixels (${Math.round(max / 1e6)} MP) per frame; scale it down and upload again`;
+}
+
 export async function probeMedia(urlOrPath: string, signal?: AbortSignal): Promise<ProbeResult> {
   let out: FfprobeOutput;
   try {
     out = await probe(urlOrPath, { signal });
   } catch (err) {
-    throw new UnreadableMediaError(`ffprobe cannot read the file: ${(err as Error).message.slice(0, 300)}`);
+    // ffprobe's stderr names engine internals (URLs, paths): it goes to the log, not to the user.
+    console.warn('probe failed', (err as Error).message.slice(0, 500));
+    throw new UnreadableMediaError('ffprobe cannot read the file (not a supported audio, video or image format)');
   }
   return describeProbe(out);
 }
@@ -32,6 +48,8 @@ export function describeProbe(out: FfprobeOutput): ProbeResult {
     (IMAGE_CODECS.has(video.codec_name ?? '') || (isGif && frames === 1)) &&
     IMAGE_FORMATS.test(format);
   const kind = isImage ? 'image' : video ? 'video' : 'audio';
+  const tooBig = pixelLimitProblem(kind, video?.width ?? 0, video?.height ?? 0);
+  if (tooBig) throw new UnreadableMediaError(tooBig);
   const durationS = Number(out.format.duration ?? video?.duration ?? audio?.duration);
   return {
     kind,

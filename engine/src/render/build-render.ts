@@ -59,7 +59,7 @@ export function buildRender(draft: Draft, opts: PlanOptions): RenderPlan {
       video = r.video;
       captions.push(...r.events);
     } else if (track.tt === 7) {
-      video = textTrack(g, video, track, frame, opts.fonts, opts.tmpDir, files);
+      video = textTrack(g, video, track, frame, opts.fontsDir, opts.tmpDir, files);
     }
   }
   const master: string[] = [];

@@ -1,6 +1,7 @@
 /** Probes every input the draft uses once (kind, audio present, duration) before building the graph. */
 import type { RenderRequest } from '../../../src/lib/engine-protocol.ts';
 import { probe } from '../ffmpeg/run-ffmpeg.ts';
+import { PublicError } from '../http/public-error.ts';
 import { describeProbe } from '../probe/probe-media.ts';
 
 export interface RenderInput {
@@ -21,7 +22,9 @@ export async function probeInputs(
     used.map(async (id) => {
       const { url, kind } = inputs[id];
       const raw = await probe(url, { signal }).catch((err: Error) => {
-        throw new Error(`input ${id} cannot be read: ${err.message.slice(0, 300)}`);
+        if (signal?.aborted) throw err;
+        console.warn(`input ${id} probe failed:`, err.message.slice(0, 500));
+        throw new PublicError(`input ${id} cannot be read (not a supported audio, video or image format)`);
       });
       const info = describeProbe(raw);
       const audioChannels = raw.streams.find((s) => s.codec_type === 'audio')?.channels ?? 0;

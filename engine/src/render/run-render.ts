@@ -6,6 +6,7 @@ import { referencedMedia } from '../../../src/draft/schema.ts';
 import type { RenderRequest } from '../../../src/lib/engine-protocol.ts';
 import type { EngineConfig } from '../config.ts';
 import { runFfmpeg } from '../ffmpeg/run-ffmpeg.ts';
+import { publicError } from '../http/public-error.ts';
 import { putFile } from '../http/put-file.ts';
 import type { Job } from '../jobs/job-store.ts';
 import { buildRender } from './build-render.ts';
@@ -60,7 +61,8 @@ export async function runRender(job: Job, req: RenderRequest, cfg: EngineConfig)
       output: { size, duration_ms: plan.durationMs, captions: hasCaptions },
     });
   } catch (err) {
-    update({ status: 'failed', error: (err as Error).message.slice(0, 500) });
+    if (!signal.aborted) console.error(`render ${job.state.job_id} failed:`, (err as Error).message.slice(0, 2000));
+    update({ status: 'failed', error: publicError(err) });
   } finally {
     job.finishedAt = Date.now();
     await rm(dir, { recursive: true, force: true });

@@ -64,8 +64,7 @@ export class UploadBatch {
     try {
       return await probeMedia(env, url);
     } catch (err) {
-      if (err instanceof UnreadableMediaError)
-        throw unsupported(s.name, `the media engine could not read it (${err.message})`);
+      if (err instanceof UnreadableMediaError) throw unsupported(s.name, `the media engine refused it: ${err.message}`);
       throw err;
     }
   }

@@ -1,6 +1,12 @@
-/** A display name: what the client called the file, minus path and control characters. */
+/**
+ * Bidi embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069): "clip\u202Egpj.exe"
+ * displays as "clipexe.jpg". Names are shown to people, so these go.
+ */
+export const stripBidiControls = (s: string) => s.replace(/[\u202A-\u202E\u2066-\u2069]/g, '');
+
+/** A display name: what the client called the file, minus path, control and bidi characters. */
 export function displayName(raw: string | undefined | null, fallback = 'upload'): string {
-  const base = (raw ?? '').split(/[\\/]/).pop() ?? '';
+  const base = stripBidiControls((raw ?? '').split(/[\\/]/).pop() ?? '');
   const printable = [...base].filter((ch) => ch.charCodeAt(0) >= 0x20 && ch !== '\x7f').join('');
   const clean = printable.trim().slice(0, 255);
   return clean || fallback;

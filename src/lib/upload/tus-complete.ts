@@ -65,8 +65,7 @@ async function probeStored(env: Env, requestUrl: string, key: string, name: stri
   try {
     return await probeMedia(env, url);
   } catch (err) {
-    if (err instanceof UnreadableMediaError)
-      throw unsupported(name, `the media engine could not read it (${err.message})`);
+    if (err instanceof UnreadableMediaError) throw unsupported(name, `the media engine refused it: ${err.message}`);
     throw err;
   }
 }

@@ -24,13 +24,13 @@ export function captionLayout(w: number, h: number, size?: number): AssLayout & 
 }
 
 /** #rrggbb → ASS &HBBGGRR& (ASS colours are blue-green-red). */
-function assColor(hex: string | undefined): string {
+export function assColor(hex: string | undefined): string {
   if (!hex || !/^#[0-9a-fA-F]{6}$/.test(hex)) return '&HFFFFFF&';
   const [r, g, b] = [1, 3, 5].map((i) => hex.slice(i, i + 2));
   return `&H${b}${g}${r}&`.toUpperCase();
 }
 
-function stamp(ms: number): string {
+export function stamp(ms: number): string {
   const cs = Math.max(0, Math.round(ms / 10));
   const h = Math.floor(cs / 360_000);
   const m = Math.floor((cs % 360_000) / 6000);
@@ -38,11 +38,17 @@ function stamp(ms: number): string {
   return `${h}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}.${String(cs % 100).padStart(2, '0')}`;
 }
 
-const escapeAss = (t: string) =>
+/**
+ * Text as written. libass escapes only braces (`\{`, `\}`); it has no escape for a backslash, so
+ * `\\` would show two and `\N`/`\n`/`\h` would break the line or add a hard space. Each
+ * backslash is therefore followed by U+2060 WORD JOINER (invisible, zero width), which ends any
+ * escape sequence. Line breaks in the text become spaces (captions are laid out by caption-events).
+ */
+export const escapeAss = (t: string) =>
   t
-    .replace(/\\/g, '\\\\')
+    .replace(/\\/g, '\\\u2060')
     .replace(/[{}]/g, (c) => `\\${c}`)
-    .replace(/\n/g, ' ');
+    .replace(/\r?\n/g, ' ');
 
 function render(lines: CaptionToken[][], current: CaptionToken | null, colors: { base: string; hi: string }): string {
   return lines
