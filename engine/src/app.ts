@@ -60,6 +60,7 @@ export function createApp(cfg: EngineConfig, deps: EngineDeps) {
         ? { loaded: speech.worker.info !== null, starts: speech.worker.starts, ...speech.worker.info }
         : null,
       ...(speech.fallbackReason ? { asr_fallback_reason: speech.fallbackReason } : {}),
+      analyses: analysisQueue(),
     });
   });
 
@@ -73,6 +74,18 @@ export function createApp(cfg: EngineConfig, deps: EngineDeps) {
       throw err;
     }
   });
+
+  const analysisQueue = () => {
+    const { running, queued } = analyser.slots.stats();
+    return {
+      max: analyser.slots.size,
+      running: running.length,
+      queued: queued.map((q) => ({ content_hash: q.label, position: q.position })),
+    };
+  };
+
+  // Where an analysis waits (content hashes only: no URLs or user data). Signed like every call.
+  app.get('/analyses', (c) => c.json(analysisQueue()));
 
   app.post('/analyse', async (c) => {
     const b = await body(c, AnalyseRequest);

@@ -37,6 +37,8 @@ export interface EngineConfig {
   defaultPreset: string;
   /** Renders encoding at once; one x264 encode already uses every core. */
   maxRenders: number;
+  /** Analyses computing at once, engine-wide; the speech worker already uses every core. */
+  maxAnalyses: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
@@ -66,5 +68,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
     fontCjk: env.ENGINE_FONT_CJK ?? '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc',
     defaultPreset: env.ENGINE_X264_PRESET ?? 'veryfast',
     maxRenders: Math.max(1, Number(env.ENGINE_MAX_RENDERS ?? 1)),
+    maxAnalyses: Math.max(1, Number(env.ENGINE_MAX_ANALYSES) || 1),
   };
 }

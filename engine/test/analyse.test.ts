@@ -75,4 +75,23 @@ describe('POST /analyse', () => {
     });
     expect(traversal.status).toBe(400);
   });
+
+  it('runs one analysis at a time engine-wide; the rest queue with their positions', async () => {
+    for (const n of [1, 2, 3])
+      await ffmpeg('-i', join(fx.dir, 'speech.wav'), '-af', `volume=-${n}dB`, join(fx.dir, `q${n}.wav`));
+    const jobs = [1, 2, 3].map((n) =>
+      fx.call('POST', '/analyse', { url: fx.files.url(`q${n}.wav`), content_hash: `queue0${n}abc`, words: true }),
+    );
+    let seen: { running: number; queued: { content_hash: string; position: number }[] } | null = null;
+    for (let i = 0; i < 200 && !seen; i++) {
+      const { json } = await fx.call('GET', '/analyses');
+      if (json.queued.length === 2) seen = json;
+      else await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(seen).toMatchObject({ max: 1, running: 1 });
+    expect(seen!.queued.map((q) => q.position)).toEqual([1, 2]);
+    for (const r of await Promise.all(jobs)) expect(r.status).toBe(200);
+    const { json: idle } = await fx.call('GET', '/health');
+    expect(idle.analyses).toEqual({ max: 1, running: 0, queued: [] });
+  });
 });

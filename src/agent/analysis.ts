@@ -3,6 +3,7 @@
  * POST /analyse, cached in R2 under `u/<userId>/analysis/<content_hash>.<lang>.v2.json` so the same file is never
  * analysed twice (uploads may pre-warm the same key). No engine → a clear error, never a guess.
  */
+import { analysisCostCredits } from '../lib/cost.ts';
 import { engineFetch } from '../lib/engine-client.ts';
 import { AnalyseResult } from '../lib/engine-protocol.ts';
 import { signBlobUrl } from '../lib/signing.ts';
@@ -16,6 +17,21 @@ export interface AnalysableMedia {
   name: string;
   r2_key: string;
   content_hash: string | null;
+  /** From the upload's probe; decides the analysis cost (src/lib/cost.ts). */
+  duration_ms?: number | null;
+}
+
+/** How a long file's analysis is paid: freeze before, spend after, refund on failure (one ledger ref). */
+export interface AnalysisCharge {
+  freeze(ref: string, amount: number, note: string): Promise<unknown>;
+  settle(ref: string, kind: 'spend' | 'refund', note: string): Promise<unknown>;
+}
+
+/** Thrown (not a TurnError) when a file is too long to analyse for free and nobody can pay. */
+export class AnalysisNeedsCredits extends Error {
+  constructor(readonly credits: number) {
+    super(`analysis needs ${credits} credits`);
+  }
 }
 
 const cacheId = (media: AnalysableMedia) =>
@@ -58,6 +74,7 @@ export async function analyseMedia(
   origin: string,
   media: AnalysableMedia,
   language: string,
+  charge?: AnalysisCharge,
 ): Promise<AnalysisOutcome> {
   const key = analysisKey(media, language);
   const stored = await env.MEDIA.get(key);
@@ -65,6 +82,30 @@ export async function analyseMedia(
     const parsed = AnalyseResult.safeParse(await stored.json().catch(() => null));
     if (parsed.success) return { result: parsed.data, cached: true };
   }
+  const cost = analysisCostCredits(media.duration_ms);
+  if (cost === 0) return await analyseNow(env, origin, media, language, key);
+  if (!charge) throw new AnalysisNeedsCredits(cost);
+  // One ref per file and language: a retried turn freezes once, and a cached result is never charged.
+  const ref = `analysis:${cacheId(media)}:${cacheLanguage(language)}`;
+  const minutes = Math.round((media.duration_ms ?? 0) / 60_000);
+  await charge.freeze(ref, cost, `speech analysis of ${media.name} (${minutes} min)`);
+  try {
+    const outcome = await analyseNow(env, origin, media, language, key);
+    await charge.settle(ref, 'spend', 'analysis done');
+    return outcome;
+  } catch (err) {
+    await charge.settle(ref, 'refund', 'analysis failed');
+    throw err;
+  }
+}
+
+async function analyseNow(
+  env: Env,
+  origin: string,
+  media: AnalysableMedia,
+  language: string,
+  key: string,
+): Promise<AnalysisOutcome> {
   if (!env.ENGINE_URL) {
     throw new TurnError(
       'ENGINE_UNAVAILABLE',

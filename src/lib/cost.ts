@@ -30,3 +30,17 @@ export function assertPlanAllows(plan: Plan, width: number, height: number): voi
     );
   }
 }
+
+/**
+ * What speech analysis costs. Analysis of a file's first 10 minutes of audio is free (it starts
+ * by itself when the upload lands); beyond that, 1 credit per started 10 minutes, charged when
+ * a chat turn first needs the words. So a 2-hour podcast costs 11 credits to analyse, once per
+ * language (the result is cached), and uploads alone never start unpaid hours of CPU work.
+ */
+export const ANALYSIS_FREE_MS = 10 * 60_000;
+export const ANALYSIS_BLOCK_MS = 10 * 60_000;
+
+export function analysisCostCredits(durationMs: number | null | undefined): number {
+  const over = Math.max(0, (durationMs ?? 0) - ANALYSIS_FREE_MS);
+  return Math.ceil(over / ANALYSIS_BLOCK_MS);
+}

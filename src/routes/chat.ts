@@ -16,7 +16,7 @@ import { AppError, ErrorCode } from '../lib/errors.ts';
 import type { RouteDoc } from '../lib/openapi-registry.ts';
 import { publicOrigin } from '../lib/signing.ts';
 import { parseJson } from '../lib/validate.ts';
-import { getRenderStatus, startRender } from '../render/start-render.ts';
+import { bindUrl, getRenderStatus, startRender } from '../render/start-render.ts';
 
 // ADK's Content and Part have every field optional, and Python clients often send unset ones as null.
 const Message = z.object({
@@ -93,7 +93,13 @@ chat.post('/run_sse', async (c) => {
     undo: () => user.undo(sessionId),
     redo: () => user.redo(sessionId),
     balance: () => user.balance(),
-    analyse: (media) => analyseMedia(c.env, origin, media, session.language),
+    // Long files are paid for when a turn first needs their words (src/lib/cost.ts).
+    analyse: (media) =>
+      analyseMedia(c.env, origin, media, session.language, {
+        freeze: async (ref, amount, note) =>
+          user.freezeCredits(ref, amount, note, await bindUrl(c.env, origin, userId)),
+        settle: (ref, kind, note) => user.settleCredits(ref, kind, note),
+      }),
     render: {
       start: (draft, output) =>
         startRender(c.env, userId, origin, {

@@ -7,6 +7,7 @@ import type { RecognizedWord, Span, SpeechRecognizer, VoiceActivityDetector } fr
 import { PCM_BYTES_PER_MS } from '../asr/wav.ts';
 import type { EngineConfig } from '../config.ts';
 import { runFfmpeg } from '../ffmpeg/run-ffmpeg.ts';
+import { Slots } from '../jobs/slots.ts';
 import { probeMedia } from '../probe/probe-media.ts';
 import { AnalysisCache } from './cache.ts';
 import { mapLimit, planChunks, slicePcm } from './chunks.ts';
@@ -25,6 +26,11 @@ export interface AnalyseInput {
 
 export class Analyser {
   private readonly cache: AnalysisCache<AnalyseResult>;
+  /**
+   * One engine-wide limit on analyses computing at once (cache hits never wait): the recogniser
+   * already uses every core, so more at once only adds memory. The rest queue in order.
+   */
+  readonly slots: Slots<string>;
 
   constructor(
     private readonly cfg: EngineConfig,
@@ -32,6 +38,7 @@ export class Analyser {
     private readonly vad: VoiceActivityDetector,
   ) {
     this.cache = new AnalysisCache(join(cfg.cacheDir, 'analysis'));
+    this.slots = new Slots(cfg.maxAnalyses);
   }
 
   async analyse(req: AnalyseInput, signal?: AbortSignal): Promise<AnalyseResult> {
@@ -42,7 +49,9 @@ export class Analyser {
     const asr = [this.recognizer.name, this.recognizer.model].filter(Boolean).join('-');
     const variant = req.words ? `${asr}.${req.language.toLowerCase()}` : 'pauses';
     const key = `${req.content_hash}.${ANALYSIS_VERSION}.${this.vad.name}.${variant}`;
-    const [result, cached] = await this.cache.getOrCompute(key, () => this.compute(req, signal));
+    const [result, cached] = await this.cache.getOrCompute(key, () =>
+      this.slots.run(() => this.compute(req, signal), req.content_hash),
+    );
     // Pause-only results are shared across languages: report the language asked for.
     return req.words ? { ...result, cached } : { ...result, language: req.language, cached };
   }
