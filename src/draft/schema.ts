@@ -139,6 +139,14 @@ export const DraftSchema = z
         fade_in: ms.optional(),
         fade_out: ms.optional(),
         title: text.optional(),
+        /**
+         * Caption corrections of this session ("cards" → "Carl's"), applied to captions and the
+         * transcript now and whenever captions are made again (src/draft/ops/glossary.ts).
+         */
+        glossary: z
+          .array(z.object({ from: z.string().min(1).max(200), to: z.string().max(200) }))
+          .max(200)
+          .optional(),
       })
       .passthrough()
       .optional(),

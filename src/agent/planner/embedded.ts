@@ -12,6 +12,7 @@ import { creditsRule, renderRule, stateRule, undoRule, uploadRule } from './rule
 import { textRule, titleRule } from './rules-overlay.ts';
 import { captionsRule, fillersRule, pausesRule } from './rules-speech.ts';
 import { appendRule, aspectRule, rangeRule, reorderRule, speedRule } from './rules-timeline.ts';
+import { correctionRule, cutWordsRule, wordEverywhereRule } from './rules-words.ts';
 import type { Plan, PlanCall, PlanInput, Planner } from './types.ts';
 
 /** Order matters only for which rule claims a clause first; calls keep the request's order. */
@@ -19,6 +20,11 @@ const RULES: Rule[] = [
   undoRule,
   renderRule,
   creditsRule,
+  // Word edits name their words in quotes; they go before the captions and range rules, which
+  // would otherwise read "change 'cards' in the captions" as "add captions".
+  correctionRule,
+  cutWordsRule,
+  wordEverywhereRule,
   pausesRule,
   fillersRule,
   captionsRule,
@@ -40,10 +46,15 @@ const RULES: Rule[] = [
 ];
 
 /** Rules that stand down when another rule already read the clause a different way. */
+const WORD_EDITS = ['correct_captions', 'cut_words', 'remove_word_everywhere'];
 const YIELDS_TO: Record<string, string[]> = {
-  append: ['reorder', 'music', 'title', 'text', 'captions'],
-  range: ['trim_pauses', 'remove_fillers', 'captions', 'title', 'text', 'music', 'speed', 'fade'],
-  text: ['title', 'captions'],
+  append: ['reorder', 'music', 'title', 'text', 'captions', ...WORD_EDITS],
+  range: ['trim_pauses', 'remove_fillers', 'captions', 'title', 'text', 'music', 'speed', 'fade', ...WORD_EDITS],
+  text: ['title', 'captions', ...WORD_EDITS],
+  title: WORD_EDITS,
+  captions: WORD_EDITS,
+  remove_fillers: WORD_EDITS,
+  trim_pauses: WORD_EDITS,
 };
 
 const SPLIT_RE =

@@ -37,8 +37,10 @@ export interface Rule {
 export const call = (name: string, args: Record<string, unknown> = {}): PlanCall => ({ name, args });
 export const t = (ctx: RuleCtx, en: string, zh: string) => (ctx.zh ? zh : en);
 
+// Single quotes count next to Chinese characters ("字幕里的'程式'改成'城市'"), and an apostrophe
+// followed by a letter stays inside them ('Carl's').
 export const QUOTE_RE =
-  /"([^"]+)"|“([^”]+)”|‘([^’]+)’|「([^」]+)」|『([^』]+)』|《([^》]+)》|(?<![\p{L}\p{N}])'([^']+)'(?![\p{L}\p{N}])/gu;
+  /"([^"]+)"|“([^”]+)”|‘([^’]+)’|「([^」]+)」|『([^』]+)』|《([^》]+)》|(?<![\p{Script=Latin}\p{N}])'((?:[^']|'(?=\p{Script=Latin}))+)'(?![\p{Script=Latin}\p{N}])/gu;
 
 /** Splits out quoted strings, keeping the original case of what is inside them. */
 export function makeClause(raw: string, normalize: (s: string) => string): Clause {

@@ -57,6 +57,9 @@ export const captionsRule: Rule = {
   match: ({ clause }) => {
     const text = clause.bare;
     if (!/\b(captions?|subtitles?|subs|closed captions)\b|字幕/.test(text)) return null;
+    // "in the captions, change 'x' to 'y'": the first clause only says where the next one applies.
+    if (/^(?:in|on|for) (?:the |my )?(?:captions?|subtitles?|subs)$|^字幕(?:里|中|上)(?:的)?$/.test(text.trim()))
+      return { calls: [] };
     if (REMOVE_WORDS.test(text)) return { calls: [call('remove_track', { target: 'captions' })] };
     const args: Record<string, unknown> = {};
     const lang = CAPTION_LANGS.find(([re]) => re.test(text));

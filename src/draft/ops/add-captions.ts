@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { CaptionWord, Draft, TextSegment, TextTrack } from '../schema.ts';
 import { isSpaceless, layoutLines } from './captions-text.ts';
+import { applyGlossary } from './glossary.ts';
 import { defineOp, type OpContext, OpError } from './types.ts';
 import { clone, finish, idMaker, mainVideoTrack, requireMainVideo } from './util.ts';
 
@@ -93,7 +94,10 @@ export const addCaptions = defineOp({
     const draft = clone(input);
     requireMainVideo(draft);
     const language = args.language ?? ctx.language;
-    const words = timelineWords(draft, ctx.analysis);
+    // The session's caption corrections apply to every caption made, within each clip.
+    const glossary = draft.m?.glossary;
+    const byClip = Map.groupBy(timelineWords(draft, ctx.analysis), (w) => w.clip);
+    const words = [...byClip.values()].flatMap((clipWords) => applyGlossary(clipWords, glossary, language));
     if (words.length === 0)
       throw new OpError('no_speech', 'No spoken words were found to caption.', '没有找到可以做字幕的语音。');
     const newId = idMaker(draft);

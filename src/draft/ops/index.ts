@@ -5,10 +5,13 @@ import { addText, setTitle } from './add-text.ts';
 import { denoise, mute, normalizeLoudness, setVolume } from './audio-ops.ts';
 import { appendClips, placeMedia, reorder } from './clips.ts';
 import { CONTROL_TOOLS, type ControlToolName } from './control.ts';
+import { correctCaptions, setCaptionText } from './correct-captions.ts';
 import { cutRange, trimTo } from './cut-range.ts';
+import { cutWords } from './cut-words.ts';
 import { fade } from './fade.ts';
 import { removeFillers } from './remove-fillers.ts';
 import { removeTrack } from './remove-track.ts';
+import { restoreWords } from './restore-words.ts';
 import { setAspect } from './set-aspect.ts';
 import { setSpeed } from './set-speed.ts';
 import { trimPauses } from './trim-pauses.ts';
@@ -35,6 +38,10 @@ export const EDIT_OPS: Record<string, EditOp> = Object.fromEntries(
     appendClips,
     reorder,
     removeTrack,
+    cutWords,
+    restoreWords,
+    correctCaptions,
+    setCaptionText,
   ].map((op) => [op.name, op as unknown as EditOp]),
 );
 

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import type { Draft } from '../schema.ts';
+import { isSpaceless } from './captions-text.ts';
+import { matchAt } from './glossary.ts';
 import { rippleDelete } from './ripple.ts';
 import { mainTrackSources, sourceToTimeline } from './timeline.ts';
 import { defineOp, type Interval, OpError } from './types.ts';
@@ -14,10 +16,6 @@ export const removeFillersArgs = z.object({
     .describe('More words to cut wherever spoken (e.g. "like")'),
 });
 
-function normalizeWord(word: string): string {
-  return word.toLowerCase().replace(/[^\p{L}\p{N}']/gu, '');
-}
-
 export const removeFillers = defineOp({
   name: 'remove_fillers',
   description: 'Cut filler words (um, uh, 嗯, 呃 ...) out of the speech. Needs a transcript.',
@@ -26,13 +24,19 @@ export const removeFillers = defineOp({
   apply(input, args, ctx): Draft {
     const draft = clone(input);
     requireMainVideo(draft);
-    const extra = new Set(args.extra_words.map(normalizeWord));
+    const spaceless = isSpaceless(ctx.language);
     const ranges: Interval[] = [];
+    const cut = (src: string, s: number, e: number) =>
+      ranges.push(...sourceToTimeline(draft, src, { s: s - args.padding_ms, e: e + args.padding_ms }));
     for (const src of mainTrackSources(draft)) {
-      for (const word of ctx.analysis[src]?.words ?? []) {
-        if (!word.filler && !extra.has(normalizeWord(word.w))) continue;
-        ranges.push(...sourceToTimeline(draft, src, { s: word.s - args.padding_ms, e: word.e + args.padding_ms }));
-      }
+      const words = ctx.analysis[src]?.words ?? [];
+      for (const word of words) if (word.filler) cut(src, word.s, word.e);
+      // Extra words may be phrases ("you know"), or Chinese words the recogniser split ("那" "个").
+      for (const phrase of args.extra_words)
+        for (let i = 0; i < words.length; i++) {
+          const end = matchAt(words, i, phrase, spaceless);
+          if (end > 0) cut(src, words[i]!.s, words[end - 1]!.e);
+        }
     }
     if (ranges.length === 0)
       throw new OpError('nothing_to_trim', 'No filler words found in the speech.', '语音里没有找到口头禅。');

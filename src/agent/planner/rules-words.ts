@@ -1,0 +1,54 @@
+/**
+ * Rules for editing by the words: cutting a stretch of speech named by how it starts and ends,
+ * and correcting what the captions say. Quoted text is what the user heard or wants to read,
+ * so these rules need quotes: without them the words cannot be told from the request.
+ */
+import { call, type Rule } from './rule-kit.ts';
+
+const CUT_VERB = /\b(cut|remove|delete|drop|trim|get rid of|take out)\b|剪掉|删掉|删除|去掉|剪去|剪/;
+
+export const cutWordsRule: Rule = {
+  name: 'cut_words',
+  match: ({ clause }) => {
+    const text = clause.bare;
+    const q = clause.quotes;
+    if (!CUT_VERB.test(text) || q.length === 0) return null;
+    // "cut from 'so basically' to 'anyway'" / "从'所以说'剪到'好了'"
+    if (q.length >= 2 && /\bfrom\b[^"]*""[^"]*\b(to|until|through|up to)\b|从.*"".*(到|至)/.test(text))
+      return { calls: [call('cut_words', { from_text: q[0], to_text: q[1] })] };
+    // "cut the sentence 'we went to the beach'" / "删掉'今天天气不错'这句话"
+    if (
+      /\b(sentence|phrase|line|part where i say|bit where i say)\b|这句|那句|这段话|句子/.test(text) &&
+      q.length === 1
+    )
+      return { calls: [call('cut_words', { from_text: q[0] })] };
+    return null;
+  },
+};
+
+const CHANGE_VERB =
+  /\b(change|replace|fix|correct|spell|should (?:be|read|say)|instead of|to read)\b|改成|改为|换成|替换|应该是|纠正|改正/;
+
+export const correctionRule: Rule = {
+  name: 'correct_captions',
+  match: ({ clause }) => {
+    const text = clause.bare;
+    const q = clause.quotes;
+    if (q.length !== 2 || !CHANGE_VERB.test(text)) return null;
+    // "'cards' should be 'Carl's'", "in the captions, change 'cards' to 'Carl's'", "字幕里的'程式'改成'城市'"
+    const reversed = /\binstead of\b/.test(text); // "write 'Carl's' instead of 'cards'"
+    const [from, to] = reversed ? [q[1]!, q[0]!] : [q[0]!, q[1]!];
+    return { calls: [call('correct_captions', { from, to })] };
+  },
+};
+
+/** "把'那个'都删掉", "remove 'actually' everywhere": a word cut wherever it is said. */
+export const wordEverywhereRule: Rule = {
+  name: 'remove_word_everywhere',
+  match: ({ clause }) => {
+    const text = clause.bare;
+    if (!CUT_VERB.test(text) || clause.quotes.length === 0) return null;
+    if (!/\b(everywhere|every time|all of them|each time|wherever)\b|都|全部|所有/.test(text)) return null;
+    return { calls: [call('remove_fillers', { extra_words: clause.quotes })] };
+  },
+};
