@@ -11,6 +11,7 @@ import type { Job } from '../jobs/job-store.ts';
 import { buildRender } from './build-render.ts';
 import { toSrt, toVtt } from './captions/subtitle-files.ts';
 import { probeInputs } from './inputs.ts';
+import { makePoster } from './poster.ts';
 
 export async function runRender(job: Job, req: RenderRequest, cfg: EngineConfig): Promise<void> {
   const signal = job.abort.signal;
@@ -51,6 +52,24 @@ export async function runRender(job: Job, req: RenderRequest, cfg: EngineConfig)
       const vtt = join(dir, 'captions.vtt');
       await writeFile(vtt, toVtt(plan.captions));
       await putFile(req.output.vtt_url, vtt, 'text/vtt', signal);
+    }
+    if (req.output.poster_url) {
+      // A share page without a poster still plays: a poster that cannot be made never fails the render.
+      try {
+        const { draft } = req;
+        const poster = await makePoster(
+          outputPath,
+          dir,
+          { width: draft.w, height: draft.h, durationMs: plan.durationMs, fps: draft.fps },
+          signal,
+        );
+        await putFile(req.output.poster_url, poster.path, 'image/jpeg', signal);
+      } catch (err) {
+        if (signal.aborted) throw err;
+        console.warn(
+          JSON.stringify({ level: 'warn', job: job.state.job_id, poster: (err as Error).message.slice(0, 300) }),
+        );
+      }
     }
     // The MP4 goes last: when it exists at the output URL, everything else is there too.
     const size = await putFile(req.output.url, outputPath, 'video/mp4', signal);
