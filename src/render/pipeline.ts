@@ -37,7 +37,8 @@ export interface SignedRender {
   requestJson: string;
   draftMs: number;
   fps: number;
-  keys: { out: string; srt: string | null; vtt: string | null };
+  /** `poster` is absent in steps recorded before posters existed (a replayed instance). */
+  keys: { out: string; srt: string | null; vtt: string | null; poster?: string };
 }
 
 export function parseDraft(r: RenderRecord): Draft {
@@ -68,6 +69,7 @@ export async function signRender(
   const output: RenderRequest['output'] = { url: await sign(keys.out, 'PUT') };
   if (keys.srt) output.srt_url = await sign(keys.srt, 'PUT');
   if (keys.vtt) output.vtt_url = await sign(keys.vtt, 'PUT');
+  output.poster_url = await sign(keys.poster, 'PUT');
   const preset = qualityPreset[r.output.quality];
   const request: RenderRequest = { draft, inputs, output, ...(preset ? { preset } : {}) };
   return { requestJson: JSON.stringify(request), draftMs: draft.d, fps: draft.fps, keys };
@@ -115,6 +117,8 @@ export interface VerifiedOutput {
   durationMs: number | null;
   srtKey: string | null;
   vttKey: string | null;
+  /** The share poster (JPEG): made best effort by the engine, so it may be missing. */
+  posterKey: string | null;
 }
 
 /** The output exists, is not empty, and lasts as long as the draft (within a frame). */
@@ -144,7 +148,13 @@ export async function verifyOutput(
     );
   }
   const exists = async (key: string | null) => (key && (await env.MEDIA.head(key)) ? key : null);
-  return { size: head.size, durationMs, srtKey: await exists(signed.keys.srt), vttKey: await exists(signed.keys.vtt) };
+  return {
+    size: head.size,
+    durationMs,
+    srtKey: await exists(signed.keys.srt),
+    vttKey: await exists(signed.keys.vtt),
+    posterKey: await exists(signed.keys.poster ?? null),
+  };
 }
 
 /** POSTs the final state to the client's webhook, signed: `X-Signature: hex(HMAC-SHA256(body, SIGNING_SECRET))`. */

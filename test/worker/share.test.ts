@@ -11,7 +11,11 @@ const meta = (html: string, attr: 'property' | 'name', key: string) =>
 
 describe('share page GET /s/:share_id', () => {
   it('renders a player, the title, Open Graph and Twitter tags and a download button, without auth', async () => {
-    const u = await userWithDoneRender('render_share_ok', { m: { title: 'Urban <Dreams> & "Nights"' } });
+    const u = await userWithDoneRender(
+      'render_share_ok',
+      { m: { title: 'Urban <Dreams> & "Nights"' } },
+      { poster: true },
+    );
     const path = new URL(u.status.share_url!).pathname;
     const res = await call(path);
     expect(res.status).toBe(200);
@@ -33,6 +37,46 @@ describe('share page GET /s/:share_id', () => {
     // The video URL it embeds works without a token, with Range.
     const media = await call(new URL(video).pathname + new URL(video).search, { headers: { range: 'bytes=0-9' } });
     expect(media.status).toBe(206);
+  });
+
+  it('with a poster: player poster, og:image and twitter:image with its size, the box sized to the video, an expiry notice', async () => {
+    const u = await userWithDoneRender('render_share_poster', { m: { title: 'Tall one' } }, { poster: true });
+    const path = new URL(u.status.share_url!).pathname;
+    const html = await (await call(path)).text();
+    const poster = `http://127.0.0.1:8787${path}/poster.jpg`;
+    expect(meta(html, 'property', 'og:image')).toBe(poster);
+    expect(meta(html, 'property', 'og:image:type')).toBe('image/jpeg');
+    // 1080×1920 scaled to fit 1280×1280 (src/render/poster-size.ts).
+    expect(meta(html, 'property', 'og:image:width')).toBe('720');
+    expect(meta(html, 'property', 'og:image:height')).toBe('1280');
+    expect(meta(html, 'name', 'twitter:image')).toBe(poster);
+    expect(meta(html, 'name', 'twitter:card')).toBe('player');
+    expect(html).toMatch(new RegExp(`<video id="player"[^>]* poster="${poster}"`));
+    expect(html).toContain('style="aspect-ratio:1080/1920;width:min(100%,calc(78vh * 1080 / 1920))"');
+    expect(html).toMatch(/<p id="expiry">This link expires on \d{4}-\d\d-\d\d \d\d:\d\d UTC \(in [67] days\)\.<\/p>/);
+    // The poster is public (no auth, no signature) and stable, as unfurlers need.
+    const img = await call(`${path}/poster.jpg`);
+    expect(img.status).toBe(200);
+    expect(img.headers.get('content-type')).toBe('image/jpeg');
+    expect(img.headers.get('cache-control')).toBe('public, max-age=3600');
+    expect([...new Uint8Array(await img.arrayBuffer())].slice(0, 3)).toEqual([0xff, 0xd8, 0xff]);
+    // The poll hands it out too, signed.
+    expect(u.status.poster_url).toMatch(/\/poster\.jpg\?m=GET&exp=\d+&sig=[0-9a-f]{64}$/);
+    // Once expired, the poster goes with the page.
+    await runInDurableObject(rawUserStub(env, u.user_id), async (_o: UserDO, state) => {
+      state.storage.sql.exec('UPDATE renders SET expires_at = ?', Date.now() - 1);
+    });
+    expect((await call(`${path}/poster.jpg`)).status).toBe(410);
+  });
+
+  it('without a poster: no og:image, a summary card, and the poster URL is a 404', async () => {
+    const u = await userWithDoneRender('render_share_noposter');
+    const path = new URL(u.status.share_url!).pathname;
+    const html = await (await call(path)).text();
+    expect(meta(html, 'property', 'og:image')).toBeUndefined();
+    expect(meta(html, 'name', 'twitter:card')).toBe('summary');
+    expect(html).not.toContain(' poster=');
+    expect((await call(`${path}/poster.jpg`)).status).toBe(404);
   });
 
   it('answers a friendly 410 page once the render expired', async () => {
