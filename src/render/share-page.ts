@@ -38,13 +38,14 @@ const TEXT = {
   en: {
     desc: (d: number | null) => `A video made with OpenEdit${d ? ` (${Math.round(d / 1000)} s)` : ''}`,
     until: (date: string, days: number) =>
-      `This link expires on ${date}${days >= 1 ? ` (in ${days} day${days === 1 ? '' : 's'})` : ' (today)'}.`,
+      `This link expires on ${date}${days >= 1 ? ` (in ${days} day${days === 1 ? '' : 's'})` : ' (in less than a day)'}.`,
     download: 'Download MP4',
     captions: 'Captions',
   },
   zh: {
     desc: (d: number | null) => `用 OpenEdit 制作的视频${d ? `（${Math.round(d / 1000)} 秒）` : ''}`,
-    until: (date: string, days: number) => `此链接将于 ${date} 过期${days >= 1 ? `（还有 ${days} 天）` : '（今天）'}。`,
+    until: (date: string, days: number) =>
+      `此链接将于 ${date} 过期${days >= 1 ? `（还有 ${days} 天）` : '（不到一天）'}。`,
     download: '下载 MP4',
     captions: '字幕',
   },
@@ -116,7 +117,7 @@ export function sharePage(d: SharePageData, nowMs = Date.now()): string {
   const poster = d.poster ? ` poster="${e(d.poster.url)}"` : '';
   // Width from the height cap keeps a tall video inside the viewport; aspect-ratio then sets the height.
   const box = `aspect-ratio:${d.width}/${d.height};width:min(100%,calc(78vh * ${d.width} / ${d.height}))`;
-  const days = Math.floor((d.expiresAt - nowMs) / 86_400_000);
+  const days = Math.round((d.expiresAt - nowMs) / 86_400_000);
   const until = new Date(d.expiresAt).toISOString().slice(0, 16).replace('T', ' ');
   const body = `<div class="player" id="player-box" style="${box}"><video id="player" controls playsinline preload="metadata" width="${d.width}" height="${d.height}"${poster} src="${e(d.videoUrl)}">${track}</video></div>
 <h1>${t}</h1>

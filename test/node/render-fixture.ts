@@ -46,6 +46,7 @@ export interface RenderStatus {
   expires_at?: number;
   error?: string;
   captions?: { srt?: string; vtt?: string };
+  poster_url?: string;
 }
 
 export interface RenderedClip {
@@ -59,7 +60,7 @@ export interface RenderedClip {
 
 export async function renderClip(
   baseUrl: string,
-  opts: { title?: string; webhookUrl?: string; timeoutMs?: number } = {},
+  opts: { title?: string; webhookUrl?: string; timeoutMs?: number; size?: { w: number; h: number } } = {},
 ): Promise<RenderedClip> {
   const minted = await api<{ token: string; user_id: string }>(baseUrl, '/api/auth/anonymous-token', {
     method: 'POST',
@@ -86,8 +87,9 @@ export async function renderClip(
   const mediaId = uploaded.media[0]!.media_id;
   const draft = {
     v: 1,
-    w: 1280,
-    h: 720,
+    // Another shape than the clip's 16:9 crops it to fill (the draft's default fit).
+    w: opts.size?.w ?? 1280,
+    h: opts.size?.h ?? 720,
     fps: 30,
     d: 3000,
     m: { title: opts.title ?? 'Render e2e' },
