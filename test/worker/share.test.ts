@@ -103,7 +103,8 @@ describe('share page GET /s/:share_id', () => {
     const u = await userWithDoneRender('render_share_forge');
     const id = new URL(u.status.share_url!).pathname.slice(3);
     expect(await userIdFromShareId(env.SIGNING_SECRET, id)).toBe(u.user_id);
-    const altered = (id[10] === 'A' ? 'B' : 'A') + id.slice(1);
+    // Change the first character (it was checking another one: 1 run in 64 left the id unaltered).
+    const altered = (id[0] === 'A' ? 'B' : 'A') + id.slice(1);
     for (const bad of [altered, 'nonsense', `${u.user_id}-abc`, await makeShareId('another-secret', u.user_id)]) {
       const res = await call(`/s/${bad}`);
       expect(res.status).toBe(404);
