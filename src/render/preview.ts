@@ -1,0 +1,109 @@
+/**
+ * Proxy previews: a quick, low-resolution render of a session's current draft, so the editor can
+ * play the cut seconds after a chat turn. 360 px on the short side, x264 ultrafast, no credits,
+ * no Workflow: the engine's job id is kept in R2 beside the output and each poll asks the engine.
+ * Cached per draft version (and content hash: undo brings a version back, so its preview too);
+ * starting a new one deletes the session's older previews, so one is kept per session.
+ */
+import { type Draft, DraftSchema } from '../draft/schema.ts';
+import { AppError, ErrorCode } from '../lib/errors.ts';
+import { sha256Hex } from '../lib/ids.ts';
+import { signBlobUrl } from '../lib/signing.ts';
+import type { UserClient } from '../lib/user-stub.ts';
+import { EngineRejected, EngineUnavailable, getEngineJob, startEngineRender } from './engine-jobs.ts';
+import { signInputs } from './pipeline.ts';
+
+export const PREVIEW_SHORT_SIDE = 360;
+/** How long the signed URLs handed to the engine and to the player live. */
+const PREVIEW_URL_TTL_S = 3600;
+
+export interface PreviewView {
+  draft_version: number;
+  status: 'rendering' | 'done' | 'failed';
+  progress: number;
+  width: number;
+  height: number;
+  url?: string;
+  error?: string;
+}
+
+/** The draft at preview size: frame and explicit text sizes scaled together, so it looks like the export. */
+export function previewDraft(draft: Draft): Draft {
+  const f = Math.min(1, PREVIEW_SHORT_SIDE / Math.min(draft.w, draft.h));
+  const even = (n: number) => Math.max(16, Math.round((n * f) / 2) * 2);
+  return DraftSchema.parse({
+    ...draft,
+    w: even(draft.w),
+    h: even(draft.h),
+    t: draft.t.map((t) =>
+      t.tt === 7
+        ? { ...t, sg: t.sg.map((s) => (s.m.size ? { ...s, m: { ...s.m, size: Math.max(1, s.m.size * f) } } : s)) }
+        : t,
+    ),
+  });
+}
+
+export const previewPrefix = (userId: string, sessionId: string) => `u/${userId}/previews/${sessionId}/`;
+
+/** Starts the preview of the session's current draft, or reports the one under way or done. */
+export async function ensurePreview(
+  env: Env,
+  user: UserClient,
+  userId: string,
+  sessionId: string,
+  origin: string,
+): Promise<PreviewView> {
+  const { draft, version } = await user.getDraft(sessionId);
+  if (draft.d <= 0 || !draft.t.some((t) => t.tt === 0 && t.sg.length > 0)) {
+    throw new AppError(ErrorCode.BAD_REQUEST, 'The draft has no video yet: upload a clip and say what to do first');
+  }
+  const small = previewDraft(draft);
+  const base = `${previewPrefix(userId, sessionId)}v${version}-${(await sha256Hex(JSON.stringify(draft))).slice(0, 16)}`;
+  const keys = { out: `${base}.mp4`, job: `${base}.job` };
+  const sign = (key: string, method: 'GET' | 'PUT') =>
+    signBlobUrl(env.SIGNING_SECRET, origin, key, method, PREVIEW_URL_TTL_S);
+  const view = (v: Partial<PreviewView>): PreviewView => ({
+    draft_version: version,
+    status: 'rendering',
+    progress: 0,
+    width: small.w,
+    height: small.h,
+    ...v,
+  });
+  const done = async () => view({ status: 'done', progress: 1, url: await sign(keys.out, 'GET') });
+
+  if (await env.MEDIA.head(keys.out)) return done();
+  const marker = await env.MEDIA.get(keys.job);
+  if (marker) {
+    const jobId = await marker.text();
+    try {
+      const state = await getEngineJob(env.ENGINE_URL, jobId);
+      if (state?.status === 'done') return done();
+      if (state && state.status !== 'failed' && state.status !== 'cancelled') return view({ progress: state.progress });
+      // Failed, or forgotten by a restarted engine: forget it too, so the next request starts afresh.
+      await env.MEDIA.delete(keys.job);
+      if (state) return view({ status: 'failed', error: state.error ?? state.status });
+    } catch (err) {
+      if (err instanceof EngineUnavailable) return view({ status: 'failed', error: err.message });
+      throw err;
+    }
+  }
+  // A new version: the session's older previews go (one per session is enough to play the cut).
+  const old = await env.MEDIA.list({ prefix: previewPrefix(userId, sessionId) });
+  if (old.objects.length) await env.MEDIA.delete(old.objects.map((o) => o.key));
+  try {
+    const inputs = await signInputs(small, await user.listMedia(sessionId), (k) => sign(k, 'GET'));
+    const jobId = await startEngineRender(env.ENGINE_URL, {
+      draft: small,
+      inputs,
+      output: { url: await sign(keys.out, 'PUT') },
+      preset: 'ultrafast',
+    });
+    await env.MEDIA.put(keys.job, jobId);
+  } catch (err) {
+    if (err instanceof EngineUnavailable || err instanceof EngineRejected)
+      return view({ status: 'failed', error: err.message });
+    throw err;
+  }
+  return view({});
+}
