@@ -24,6 +24,8 @@ export interface PreviewView {
   width: number;
   height: number;
   url?: string;
+  /** A representative frame (JPEG), so the player shows the cut before it plays. */
+  poster_url?: string;
   error?: string;
 }
 
@@ -59,7 +61,7 @@ export async function ensurePreview(
   }
   const small = previewDraft(draft);
   const base = `${previewPrefix(userId, sessionId)}v${version}-${(await sha256Hex(JSON.stringify(draft))).slice(0, 16)}`;
-  const keys = { out: `${base}.mp4`, job: `${base}.job` };
+  const keys = { out: `${base}.mp4`, job: `${base}.job`, poster: `${base}.poster.jpg` };
   const sign = (key: string, method: 'GET' | 'PUT') =>
     signBlobUrl(env.SIGNING_SECRET, origin, key, method, PREVIEW_URL_TTL_S);
   const view = (v: Partial<PreviewView>): PreviewView => ({
@@ -70,7 +72,13 @@ export async function ensurePreview(
     height: small.h,
     ...v,
   });
-  const done = async () => view({ status: 'done', progress: 1, url: await sign(keys.out, 'GET') });
+  const done = async () =>
+    view({
+      status: 'done',
+      progress: 1,
+      url: await sign(keys.out, 'GET'),
+      ...((await env.MEDIA.head(keys.poster)) ? { poster_url: await sign(keys.poster, 'GET') } : {}),
+    });
 
   if (await env.MEDIA.head(keys.out)) return done();
   const marker = await env.MEDIA.get(keys.job);
@@ -96,7 +104,7 @@ export async function ensurePreview(
     const jobId = await startEngineRender(env.ENGINE_URL, {
       draft: small,
       inputs,
-      output: { url: await sign(keys.out, 'PUT') },
+      output: { url: await sign(keys.out, 'PUT'), poster_url: await sign(keys.poster, 'PUT') },
       preset: 'ultrafast',
     });
     await env.MEDIA.put(keys.job, jobId);

@@ -23,6 +23,7 @@ interface PreviewView {
   width: number;
   height: number;
   url?: string;
+  poster_url?: string;
   error?: string;
 }
 
@@ -87,6 +88,9 @@ it('renders a 360p preview of the current draft, caches it per version, and foll
   const p = await probeUrl(first.v.url!);
   expect(p.streams.find((s) => s.codec_type === 'video')).toMatchObject({ width: 640, height: 360 });
   expect(Number(p.format.duration)).toBeCloseTo(3, 0);
+  // With a poster frame of the same size, for the player to show before it plays.
+  const poster = await probeUrl(first.v.poster_url!);
+  expect(poster.streams[0]).toMatchObject({ width: 640, height: 360 });
   // No credits were spent.
   expect((await api<{ available: number }>(base, '/api/credits/balance/simple', { token })).available).toBe(100);
 
