@@ -1,0 +1,73 @@
+/** The chat log: the user's words, then the agent's answer building up as the turn streams. */
+import { ApiError } from './api.ts';
+import { runTurn } from './chat-stream.ts';
+import { $, h } from './dom.ts';
+import { t } from './i18n.ts';
+
+let busy = false;
+export const chatBusy = () => busy;
+
+function scroll(): void {
+  const log = $('chat-log');
+  log.scrollTop = log.scrollHeight;
+}
+
+/** Sends one message; `after` runs when the turn ends (however it ends) to refresh the timeline. */
+export async function send(sid: string, text: string, after: () => Promise<void>): Promise<void> {
+  if (busy || !text.trim()) return;
+  busy = true;
+  const sendButton = $<HTMLButtonElement>('send');
+  const undo = $<HTMLButtonElement>('undo');
+  const redo = $<HTMLButtonElement>('redo');
+  for (const b of [sendButton, undo, redo]) b.disabled = true;
+  const log = $('chat-log');
+  log.append(h('li', { class: 'msg user' }, text));
+  const answer = h('li', { class: 'msg agent', 'aria-busy': 'true' });
+  const progress = h('span', { class: 'tool' }, t.working);
+  answer.append(progress);
+  log.append(answer);
+  scroll();
+  const tools = new Map<string, HTMLElement>();
+  const started = Date.now();
+  try {
+    await runTurn(sid, text, {
+      onToolCall(id, name) {
+        const line = h('span', { class: 'tool' }, `${name}…`);
+        tools.set(id, line);
+        answer.insertBefore(line, progress);
+        scroll();
+      },
+      onToolResult(id, name, ok, said) {
+        const line = tools.get(id) ?? h('span', { class: 'tool' });
+        line.className = `tool ${ok ? 'ok' : 'fail'}`;
+        line.textContent = said ? `${name}: ${said}` : name;
+        if (!line.isConnected) answer.insertBefore(line, progress);
+      },
+      onText(text, partial) {
+        if (partial) {
+          progress.textContent = text;
+          return;
+        }
+        answer.insertBefore(h('span', { class: 'text' }, text), progress);
+        scroll();
+      },
+      onError(_code, message) {
+        answer.classList.add('error');
+        if (message) answer.insertBefore(h('span', { class: 'text' }, message), progress);
+      },
+      onHeartbeat() {
+        progress.textContent = t.stillWorking(Math.round((Date.now() - started) / 1000));
+      },
+    });
+  } catch (err) {
+    answer.classList.add('error');
+    answer.append(h('span', { class: 'text' }, err instanceof ApiError ? err.message : t.networkError));
+  } finally {
+    progress.remove();
+    answer.removeAttribute('aria-busy');
+    busy = false;
+    for (const b of [sendButton, undo, redo]) b.disabled = false;
+    scroll();
+    await after();
+  }
+}
