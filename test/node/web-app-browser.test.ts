@@ -7,7 +7,7 @@
  * the poster and the player's shape. Screenshots go to test-artifacts/web-*.png.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -186,6 +186,16 @@ describe('the editor at /', () => {
     await share.screenshot({ path: join(ARTIFACTS, 'web-5-share.png') });
     await share.close();
 
+    // Reopened later (a reload), the project shows its conversation again.
+    await page.reload();
+    await page.waitForSelector('body[data-ready="true"]');
+    await page.waitForSelector('#chat-log .msg.user');
+    expect(await page.$$eval('#chat-log .msg.user', (els) => els.map((e) => e.textContent))).toEqual([
+      'trim the pauses, add captions',
+      'undo',
+      'redo',
+    ]);
+
     // The same editor on a phone, in Chinese.
     // Same browser storage (token, project), phone screen.
     const phoneCtx = await browser.newContext({
@@ -213,4 +223,63 @@ describe('the editor at /', () => {
     ).toEqual([]);
     await page.close();
   }, 420_000);
+
+  it('resumes a large upload after a reload: only the missing parts are sent again', async () => {
+    // ~17 MB of lossless noise: three 8 MiB tus PATCHes.
+    const big = join(mkdtempSync(join(tmpdir(), 'openedit-big-')), 'big.mp4');
+    await exec('ffmpeg', [
+      ...['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=s=640x360:r=25:d=2'],
+      ...[
+        '-vf',
+        'noise=alls=100:allf=t',
+        '-c:v',
+        'libx264',
+        '-preset',
+        'ultrafast',
+        '-qp',
+        '0',
+        '-pix_fmt',
+        'yuv420p',
+        big,
+      ],
+    ]);
+    const size = statSync(big).size;
+    expect(size).toBeGreaterThan(16 * 1024 * 1024 + 1);
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await ctx.newPage();
+    await page.goto(`${stack.baseUrl}/`);
+    await page.waitForSelector('body[data-ready="true"]');
+    await page.click('#new-session');
+    await page.waitForSelector('#editor:not([hidden])');
+    // The connection "drops" after the first part: every later PATCH fails.
+    let patches = 0;
+    await page.route('**/tus/**', (route) =>
+      route.request().method() === 'PATCH' && patches++ >= 1 ? route.abort('connectionreset') : route.continue(),
+    );
+    const firstPart = page.waitForResponse((r) => r.request().method() === 'PATCH' && r.status() === 204);
+    await page.setInputFiles('#file-input', big);
+    expect((await firstPart).headers()['upload-offset']).toBe(String(8 * 1024 * 1024));
+    await page.unroute('**/tus/**');
+
+    await page.reload();
+    await page.waitForSelector('body[data-ready="true"]');
+    const offsets: number[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'PATCH') offsets.push(Number(r.headers()['upload-offset']));
+    });
+    const head = page.waitForResponse((r) => r.request().method() === 'HEAD' && r.url().includes('/tus/'));
+    await page.setInputFiles('#file-input', big);
+    // The client asks the server how much it has (the first part, and whatever of the broken one arrived)...
+    const stored = Number((await head).headers()['upload-offset']);
+    expect(stored).toBeGreaterThanOrEqual(8 * 1024 * 1024);
+    await page.waitForSelector('#media-list li', { timeout: 60_000 });
+    // ...and sends only the rest, in parts from there: nothing from 0 again.
+    expect(offsets[0]).toBe(stored);
+    expect(offsets.every((o, i) => i === 0 || o - offsets[i - 1]! === 8 * 1024 * 1024)).toBe(true);
+    expect(offsets.at(-1)! + 8 * 1024 * 1024).toBeGreaterThanOrEqual(size);
+    expect(await page.textContent('#uploads')).toContain('big.mp4: uploaded');
+    expect(await page.textContent('#media-list')).toContain('big.mp4');
+    await page.screenshot({ path: join(ARTIFACTS, 'web-7-resumed.png') });
+    await ctx.close();
+  }, 180_000);
 });

@@ -1,5 +1,5 @@
 /** The chat log: the user's words, then the agent's answer building up as the turn streams. */
-import { ApiError } from './api.ts';
+import { ApiError, api } from './api.ts';
 import { runTurn } from './chat-stream.ts';
 import { $, h } from './dom.ts';
 import { t } from './i18n.ts';
@@ -10,6 +10,17 @@ export const chatBusy = () => busy;
 function scroll(): void {
   const log = $('chat-log');
   log.scrollTop = log.scrollHeight;
+}
+
+/** The project's earlier conversation (the final texts; tool steps are not kept), newest at the bottom. */
+export async function loadHistory(sid: string): Promise<void> {
+  const { messages } = await api<{ messages: { role: string; text: string }[] }>(
+    `/api/sessions/${encodeURIComponent(sid)}/chat`,
+  );
+  $('chat-log').replaceChildren(
+    ...messages.map((m) => h('li', { class: `msg ${m.role === 'user' ? 'user' : 'agent'}` }, m.text)),
+  );
+  scroll();
 }
 
 /** Sends one message; `after` runs when the turn ends (however it ends) to refresh the timeline. */

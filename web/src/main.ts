@@ -3,7 +3,7 @@
  * of the current cut, undo/redo and export. Everything goes through the public HTTP API.
  */
 import { ApiError, api, type SessionInfo, type SessionState } from './api.ts';
-import { chatBusy, send } from './chat-panel.ts';
+import { chatBusy, loadHistory, send } from './chat-panel.ts';
 import { $, h, toast } from './dom.ts';
 import { copyShareLink, exportDraft } from './export-render.ts';
 import { type Lang, lang, setLang, t } from './i18n.ts';
@@ -75,7 +75,7 @@ async function openSession(sid: string): Promise<void> {
   for (const b of $('session-list').querySelectorAll('button'))
     b.toggleAttribute('aria-current', b.dataset.sid === sid);
   try {
-    await refreshState();
+    await Promise.all([refreshState(), loadHistory(sid)]);
   } catch (err) {
     // A project deleted elsewhere (or a stale link): back to the list.
     if (err instanceof ApiError && err.code === 1002) {

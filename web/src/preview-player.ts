@@ -24,6 +24,8 @@ export async function refreshPreview(sid: string, hasVideo: boolean): Promise<vo
   const mine = ++generation;
   const status = $('preview-status');
   const video = $<HTMLVideoElement>('preview');
+  // No cut yet: no empty player either, only the hint.
+  $('preview-box').hidden = !hasVideo;
   if (!hasVideo) {
     video.removeAttribute('src');
     video.removeAttribute('poster');
