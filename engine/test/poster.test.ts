@@ -59,6 +59,7 @@ async function renderWithPoster(name: string, w: number, h: number) {
   expect(start.status, JSON.stringify(start.json)).toBe(202);
   const job = await waitForJob(fx, start.json.job_id);
   expect(job.status, job.error).toBe('done');
+  await writeFile(join(fx.dir, `${name}-out.check.mp4`), fx.files.puts.get(`/${name}-out.mp4`)!);
   const jpeg = fx.files.puts.get(`/${name}-poster.jpg`);
   expect(jpeg, 'the engine PUT a poster').toBeDefined();
   const path = join(fx.dir, `${name}-poster.check.jpg`);
@@ -71,6 +72,12 @@ describe('share poster', () => {
     const path = await renderWithPoster('land', 640, 360);
     const probe = await ffprobeJson(path);
     expect(probe.streams[0]).toMatchObject({ codec_name: 'mjpeg', width: 640, height: 360 });
+    // The candidates (10/25/40/55/70 % of 4 s at 25 fps) were encoded as keyframes: reading one decodes one frame.
+    const { stdout } = await exec('ffprobe', [
+      ...['-v', 'error', '-select_streams', 'v', '-skip_frame', 'nokey'],
+      ...['-show_entries', 'frame=pts_time', '-of', 'csv=p=0', join(fx.dir, 'land-out.check.mp4')],
+    ]);
+    expect(stdout.trim().split('\n').map(Number)).toEqual(expect.arrayContaining([0.4, 1, 1.6, 2.2, 2.8]));
     const stats = lumaStats(await decodeGray(path));
     // testsrc2 is colourful with sharp edges: bright on average and far from flat. Black is mean 16, stddev 0.
     expect(stats.mean).toBeGreaterThan(60);
@@ -91,16 +98,16 @@ describe('share poster', () => {
     const white = { mean: 250, stddev: 60 };
     expect(
       pickFrame([
-        { atMs: 0, ...black },
-        { atMs: 1, ...flat },
-        { atMs: 2, ...busy },
-        { atMs: 3, ...white },
+        { frame: 0, ...black },
+        { frame: 1, ...flat },
+        { frame: 2, ...busy },
+        { frame: 3, ...white },
       ]),
     ).toBe(2);
     expect(
       pickFrame([
-        { atMs: 0, ...black },
-        { atMs: 1, mean: 20, stddev: 9 },
+        { frame: 0, ...black },
+        { frame: 1, mean: 20, stddev: 9 },
       ]),
     ).toBe(1);
     expect(lumaStats(new Uint8Array([0, 0, 255, 255]))).toEqual({ mean: 127.5, stddev: 127.5 });

@@ -11,7 +11,7 @@ import type { Job } from '../jobs/job-store.ts';
 import { buildRender } from './build-render.ts';
 import { toSrt, toVtt } from './captions/subtitle-files.ts';
 import { probeInputs } from './inputs.ts';
-import { makePoster } from './poster.ts';
+import { makePoster, withPosterKeyframes } from './poster.ts';
 
 export async function runRender(job: Job, req: RenderRequest, cfg: EngineConfig): Promise<void> {
   const signal = job.abort.signal;
@@ -35,7 +35,9 @@ export async function runRender(job: Job, req: RenderRequest, cfg: EngineConfig)
       outputPath,
     });
     for (const f of plan.files) await writeFile(f.path, f.content);
-    await runFfmpeg(plan.args, {
+    // Poster candidates become keyframes, so choosing the poster reads five frames, not five GOPs.
+    const args = req.output.poster_url ? withPosterKeyframes(plan.args, plan.durationMs, req.draft.fps) : plan.args;
+    await runFfmpeg(args, {
       signal,
       durationMs: plan.durationMs,
       // The last few percent are the upload.
