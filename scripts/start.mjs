@@ -214,7 +214,7 @@ async function main() {
   process.stdout.write(`ready: worker=${workerUrl} engine=${engineUrl} pids=${pids} in ${Date.now() - startedMs}ms\n`);
   process.stdout.write(
     `\nOpenEdit is running at ${workerUrl}  (engine ${engineUrl}, API docs ${workerUrl}/openapi.json)\n` +
-      `Try it: npx openedit edit clip.mp4 "trim the pauses, add captions" -o out.mp4\n` +
+      `Open ${workerUrl}/ in a browser to edit, or try the CLI: npx openedit edit clip.mp4 "trim the pauses, add captions" -o out.mp4\n` +
       'Press Ctrl-C to stop.\n\n',
   );
 }

@@ -39,10 +39,14 @@ async function say(base: string, token: string, sessionId: string, text: string)
 
 async function previewUntilDone(base: string, token: string, sid: string) {
   const seen: PreviewView[] = [];
+  const started = Date.now();
   for (let i = 0; i < 240; i++) {
     const v = await api<PreviewView>(base, `/api/preview/${sid}`, { method: 'POST', token });
     seen.push(v);
-    if (v.status !== 'rendering') return { v, seen };
+    if (v.status !== 'rendering') {
+      console.log(`preview v${v.draft_version} ${v.width}x${v.height}: ${v.status} after ${Date.now() - started} ms`);
+      return { v, seen };
+    }
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`preview still rendering: ${JSON.stringify(seen.at(-1))}`);
