@@ -167,7 +167,10 @@ describe('the editor at /', () => {
     expect(shareUrl).toMatch(/\/s\/[\w-]{64}$/);
     const download = await page.getAttribute('#download', 'href');
     expect((await page.request.get(download!)).headers()['content-type']).toBe('video/mp4');
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: stack.baseUrl });
     await page.click('#copy-share');
+    await page.waitForSelector('#toast:not([hidden])');
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(shareUrl);
     await shot(page, '4-exported');
 
     // The share page of the export: poster loads, player box has the video's 9:16 shape.
