@@ -69,6 +69,22 @@ describe('share page GET /s/:share_id', () => {
     expect((await call(`${path}/poster.jpg`)).status).toBe(410);
   });
 
+  it('takes its description and language from the session: project name, Chinese text for a zh session', async () => {
+    const u = await userWithDoneRender('render_share_zh', { m: { title: '城市之梦' } }, { poster: true });
+    const path = new URL(u.status.share_url!).pathname;
+    const en = await (await call(path)).text();
+    // The default project name says nothing: left out.
+    expect(meta(en, 'name', 'description')).toBe('A video made with OpenEdit (10 s)');
+    await runInDurableObject(rawUserStub(env, u.user_id), async (_o: UserDO, state) => {
+      state.storage.sql.exec("UPDATE sessions SET language = 'zh-CN', task_name = '周末短片'");
+    });
+    const zh = await (await call(path)).text();
+    expect(zh).toContain('<html lang="zh">');
+    expect(meta(zh, 'property', 'og:description')).toBe('周末短片 · 用 OpenEdit 制作的视频（10 秒）');
+    expect(zh).toMatch(/<p id="expiry">此链接将于 \d{4}-\d\d-\d\d \d\d:\d\d UTC 过期（还有 7 天）。<\/p>/);
+    expect(zh).toContain('>下载 MP4</a>');
+  });
+
   it('without a poster: no og:image, a summary card, and the poster URL is a 404', async () => {
     const u = await userWithDoneRender('render_share_noposter');
     const path = new URL(u.status.share_url!).pathname;
