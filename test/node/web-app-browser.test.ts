@@ -94,8 +94,10 @@ describe('the editor at /', () => {
     // The API keeps its routes beside the page.
     expect((await page.request.get(`${stack.baseUrl}/openapi.json`)).status()).toBe(200);
 
+    await page.fill('#project-name', 'Pause test');
     await page.click('#new-session');
     await page.waitForSelector('#editor:not([hidden])');
+    expect(await page.textContent('.session-list button[aria-current="true"]')).toMatch(/^Pause test · /);
     await page.setInputFiles('#file-input', clip);
     await page.waitForSelector('#media-list li', { timeout: 60_000 });
     expect(await page.textContent('#uploads')).toContain('talk.mp4: uploaded');

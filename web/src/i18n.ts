@@ -4,6 +4,8 @@ const en = {
   language: 'Language',
   projects: 'Projects',
   newProject: 'New project',
+  projectName: 'Project name',
+  projectNameHint: 'Project name (optional)',
   media: 'Media',
   upload: 'Upload',
   dropHint: 'Drop video, audio or image files here',
@@ -55,6 +57,8 @@ const zh: Dict = {
   language: '语言',
   projects: '项目',
   newProject: '新建项目',
+  projectName: '项目名称',
+  projectNameHint: '项目名称（可选）',
   media: '素材',
   upload: '上传',
   dropHint: '把视频、音频或图片拖到这里',
@@ -116,7 +120,7 @@ export function setLang(next: Lang): void {
     const v = t[el.dataset.i18n as keyof Dict];
     if (typeof v === 'string') el.textContent = v;
   }
-  for (const el of document.querySelectorAll<HTMLTextAreaElement>('[data-i18n-placeholder]')) {
+  for (const el of document.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>('[data-i18n-placeholder]')) {
     const v = t[el.dataset.i18nPlaceholder as keyof Dict];
     if (typeof v === 'string') el.placeholder = v;
   }

@@ -89,11 +89,15 @@ async function openSession(sid: string): Promise<void> {
   }
 }
 
+/** A new project, named if the user typed a name (the share page's description uses it). */
 async function newSession(): Promise<void> {
+  const nameInput = $<HTMLInputElement>('project-name');
+  const name = nameInput.value.trim();
   const { session_id } = await api<{ session_id: string }>('/api/tasks/me/with-session/nemo_agent', {
     method: 'POST',
-    json: { task_name: 'project', language: lang },
+    json: { task_name: name || 'project', language: lang },
   });
+  nameInput.value = '';
   await openSession(session_id);
   await listSessions();
 }
@@ -137,7 +141,10 @@ function wire(): void {
     void refreshState();
     void refreshCredits();
   });
-  $('new-session').addEventListener('click', () => void newSession().catch((err) => toast(errorText(err))));
+  $('new-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    void newSession().catch((err) => toast(errorText(err)));
+  });
   const input = $<HTMLInputElement>('file-input');
   $('pick').addEventListener('click', () => input.click());
   input.addEventListener('change', () => {
