@@ -10,10 +10,12 @@ import { AppError, ErrorCode } from '../lib/errors.ts';
 import { sha256Hex } from '../lib/ids.ts';
 import { signBlobUrl } from '../lib/signing.ts';
 import type { UserClient } from '../lib/user-stub.ts';
-import { EngineRejected, EngineUnavailable, getEngineJob, startEngineRender } from './engine-jobs.ts';
+import { cancelEngineJob, EngineRejected, EngineUnavailable, getEngineJob, startEngineRender } from './engine-jobs.ts';
 import { signInputs } from './pipeline.ts';
 
 export const PREVIEW_SHORT_SIDE = 360;
+/** Previews are free, so they stop somewhere: longer drafts are checked by exporting them. */
+export const PREVIEW_MAX_MS = 10 * 60_000;
 /** How long the signed URLs handed to the engine and to the player live. */
 const PREVIEW_URL_TTL_S = 3600;
 
@@ -59,6 +61,13 @@ export async function ensurePreview(
   if (draft.d <= 0 || !draft.t.some((t) => t.tt === 0 && t.sg.length > 0)) {
     throw new AppError(ErrorCode.BAD_REQUEST, 'The draft has no video yet: upload a clip and say what to do first');
   }
+  if (draft.d > PREVIEW_MAX_MS) {
+    throw new AppError(
+      ErrorCode.BAD_REQUEST,
+      `Previews cover drafts up to ${PREVIEW_MAX_MS / 60_000} minutes; this one is longer: export it instead`,
+      { max_ms: PREVIEW_MAX_MS },
+    );
+  }
   const small = previewDraft(draft);
   const base = `${previewPrefix(userId, sessionId)}v${version}-${(await sha256Hex(JSON.stringify(draft))).slice(0, 16)}`;
   const keys = { out: `${base}.mp4`, job: `${base}.job`, poster: `${base}.poster.jpg` };
@@ -96,8 +105,13 @@ export async function ensurePreview(
       throw err;
     }
   }
-  // A new version: the session's older previews go (one per session is enough to play the cut).
+  // A new version: the session's older previews go (one per session is enough to play the cut),
+  // and a preview still rendering for an older version is stopped: nobody will watch it.
   const old = await env.MEDIA.list({ prefix: previewPrefix(userId, sessionId) });
+  for (const o of old.objects.filter((o) => o.key.endsWith('.job'))) {
+    const jobId = await (await env.MEDIA.get(o.key))?.text();
+    if (jobId) await cancelEngineJob(env.ENGINE_URL, jobId).catch(() => undefined);
+  }
   if (old.objects.length) await env.MEDIA.delete(old.objects.map((o) => o.key));
   try {
     const inputs = await signInputs(small, await user.listMedia(sessionId), (k) => sign(k, 'GET'));
