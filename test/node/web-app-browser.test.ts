@@ -195,6 +195,12 @@ describe('the editor at /', () => {
     await page.reload();
     await page.waitForSelector('body[data-ready="true"]');
     await page.waitForSelector('#chat-log .msg.user');
+    // ...and its exports, with their poster, download and share page.
+    await page.waitForFunction(() => {
+      const img = document.querySelector<HTMLImageElement>('#exports li img');
+      return img?.complete && img.naturalWidth > 0;
+    });
+    expect(await page.$$eval('#exports li a', (as) => as.map((a) => a.getAttribute('href')))).toContain(shareUrl);
     expect(await page.$$eval('#chat-log .msg.user', (els) => els.map((e) => e.textContent))).toEqual([
       'trim the pauses, add captions',
       'undo',

@@ -117,8 +117,20 @@ export interface MediaInfo {
   width: number | null;
   height: number | null;
 }
+export interface ExportInfo {
+  render_id: string;
+  created_at: number;
+  duration_ms?: number;
+  url?: string;
+  share_url?: string;
+  poster_url?: string;
+  width: number;
+  height: number;
+}
 export interface SessionState {
   draft: Draft;
   draft_version: number;
   video_infos: MediaInfo[];
+  /** The session's finished exports, oldest first. */
+  generated_media: ExportInfo[];
 }

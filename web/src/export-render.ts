@@ -2,9 +2,9 @@
  * Export: renders the current draft through the render API (credits frozen, then spent), shows
  * its progress until done, then offers the download and the share link.
  */
-import { ApiError, api, type SessionState } from './api.ts';
-import { $, toast } from './dom.ts';
-import { t } from './i18n.ts';
+import { ApiError, api, type ExportInfo, type SessionState } from './api.ts';
+import { $, h, toast } from './dom.ts';
+import { lang, t } from './i18n.ts';
 
 interface RenderPoll {
   render_id: string;
@@ -72,4 +72,20 @@ export async function copyShareLink(): Promise<void> {
     input.select();
     toast(t.copyFailed);
   }
+}
+
+/** The project's finished exports, newest first: poster, date, download and share page. */
+export function renderExports(list: ExportInfo[]): void {
+  const items = [...list].reverse().filter((e) => e.url);
+  $('exports').replaceChildren(
+    ...items.map((e) => {
+      const when = new Date(e.created_at).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en');
+      const thumb = e.poster_url
+        ? h('img', { src: e.poster_url, alt: '', width: '48', height: String(Math.round((48 * e.height) / e.width)) })
+        : h('span', { class: 'thumb' });
+      const links = [h('a', { href: e.url!, download: `${e.render_id}.mp4` }, t.download)];
+      if (e.share_url) links.push(h('a', { href: e.share_url, target: '_blank', rel: 'noopener' }, t.openShare));
+      return h('li', { 'data-render': e.render_id }, thumb, h('span', { class: 'muted' }, when), ...links);
+    }),
+  );
 }

@@ -5,7 +5,7 @@
 import { ApiError, api, type SessionInfo, type SessionState } from './api.ts';
 import { chatBusy, loadHistory, send } from './chat-panel.ts';
 import { $, h, toast } from './dom.ts';
-import { copyShareLink, exportDraft } from './export-render.ts';
+import { copyShareLink, exportDraft, renderExports } from './export-render.ts';
 import { type Lang, lang, setLang, t } from './i18n.ts';
 import { refreshPreview } from './preview-player.ts';
 import { renderTimeline } from './timeline-view.ts';
@@ -56,6 +56,7 @@ async function refreshState(): Promise<void> {
       ),
     ),
   );
+  renderExports(state.generated_media);
   void refreshPreview(
     sid,
     state.draft.t.some((tr) => tr.tt === 0 && tr.sg.length > 0),
@@ -187,7 +188,11 @@ function wire(): void {
     say(e.shiftKey ? t.redoWord : t.undoWord);
   });
   $('export').addEventListener('click', () => {
-    if (current) void exportDraft(current, () => void refreshCredits());
+    if (current)
+      void exportDraft(current, () => {
+        void refreshCredits();
+        void refreshState();
+      });
   });
   $('copy-share').addEventListener('click', () => void copyShareLink());
 }
