@@ -152,6 +152,13 @@ describe('the editor at /', () => {
     });
     expect(await lanes(page)).toEqual(edited);
 
+    // An edit that cannot be done shows as an error answer, in the service's words; the timeline stays.
+    await page.fill('#chat-input', 'trim the pauses');
+    await page.click('#send');
+    await page.waitForSelector('.msg.agent.error:not([aria-busy])', { timeout: 60_000 });
+    expect(await page.textContent('.msg.agent.error')).toMatch(/paus/i);
+    expect(await version(page)).toBe(v1);
+
     // Export: progress goes up to done, then download and share link.
     const seen: number[] = [];
     await page.exposeFunction('noteProgress', (v: number) => seen.push(v));
@@ -205,6 +212,7 @@ describe('the editor at /', () => {
       'trim the pauses, add captions',
       'undo',
       'redo',
+      'trim the pauses',
     ]);
 
     // The same editor on a phone, in Chinese.
