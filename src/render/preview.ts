@@ -16,6 +16,9 @@ import { signInputs } from './pipeline.ts';
 export const PREVIEW_SHORT_SIDE = 360;
 /** Previews are free, so they stop somewhere: longer drafts are checked by exporting them. */
 export const PREVIEW_MAX_MS = 10 * 60_000;
+/** Previews rendering at once per user (other projects); a preview's job counts until its file exists or for this long. */
+export const MAX_RUNNING_PREVIEWS = 2;
+const PREVIEW_JOB_COUNTS_MS = 10 * 60_000;
 /** How long the signed URLs handed to the engine and to the player live. */
 const PREVIEW_URL_TTL_S = 3600;
 
@@ -113,6 +116,7 @@ export async function ensurePreview(
     if (jobId) await cancelEngineJob(env.ENGINE_URL, jobId).catch(() => undefined);
   }
   if (old.objects.length) await env.MEDIA.delete(old.objects.map((o) => o.key));
+  await checkRunningPreviews(env, userId);
   try {
     const inputs = await signInputs(small, await user.listMedia(sessionId), (k) => sign(k, 'GET'));
     const jobId = await startEngineRender(env.ENGINE_URL, {
@@ -128,4 +132,22 @@ export async function ensurePreview(
     throw err;
   }
   return view({});
+}
+
+/** Free renders are bounded per user: at most MAX_RUNNING_PREVIEWS at once, across projects. */
+async function checkRunningPreviews(env: Env, userId: string): Promise<void> {
+  const listed = await env.MEDIA.list({ prefix: `u/${userId}/previews/` });
+  const keys = new Set(listed.objects.map((o) => o.key));
+  const since = Date.now() - PREVIEW_JOB_COUNTS_MS;
+  const running = listed.objects.filter(
+    (o) => o.key.endsWith('.job') && o.uploaded.getTime() > since && !keys.has(o.key.replace(/\.job$/, '.mp4')),
+  ).length;
+  if (running >= MAX_RUNNING_PREVIEWS) {
+    throw new AppError(
+      ErrorCode.RATE_LIMITED,
+      `${running} previews of other projects are still rendering: try again in a few seconds`,
+      null,
+      { 'retry-after': '5' },
+    );
+  }
 }

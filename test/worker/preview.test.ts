@@ -6,7 +6,7 @@ import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { DraftSchema } from '../../src/draft/schema.ts';
 import { userStub } from '../../src/lib/user-stub.ts';
-import { PREVIEW_MAX_MS, previewDraft, previewPrefix } from '../../src/render/preview.ts';
+import { MAX_RUNNING_PREVIEWS, PREVIEW_MAX_MS, previewDraft, previewPrefix } from '../../src/render/preview.ts';
 import { call, json, mintToken, userWithSession } from './helpers.ts';
 import { draftOf, userWithClip } from './render-helpers.ts';
 
@@ -45,6 +45,24 @@ describe('POST /api/preview/:sid', () => {
       expect(r.data.error).toMatch(/No media engine configured/);
     }
     expect((await env.MEDIA.list({ prefix: previewPrefix(c.user_id, c.session_id) })).objects).toEqual([]);
+  });
+
+  it(`allows ${MAX_RUNNING_PREVIEWS} previews rendering at once per user, across projects`, async () => {
+    const c = await userWithClip();
+    await userStub(env, c.user_id).commitDraft(c.session_id, DraftSchema.parse(draftOf(c.mediaId, 5000)), {
+      op: 'test',
+    });
+    // Other projects' previews under way (job markers without their MP4), and a finished one that does not count.
+    await env.MEDIA.put(`${previewPrefix(c.user_id, 'sess_a')}v1-aa.job`, 'job_a');
+    await env.MEDIA.put(`${previewPrefix(c.user_id, 'sess_b')}v3-bb.job`, 'job_b');
+    await env.MEDIA.put(`${previewPrefix(c.user_id, 'sess_c')}v2-cc.job`, 'job_c');
+    await env.MEDIA.put(`${previewPrefix(c.user_id, 'sess_c')}v2-cc.mp4`, 'mp4');
+    const res = await preview(c.token, c.session_id);
+    expect(res.status).toBe(429);
+    expect(res.headers.get('retry-after')).toBe('5');
+    expect((await json(res)).message).toMatch(/2 previews of other projects are still rendering/);
+    await env.MEDIA.delete(`${previewPrefix(c.user_id, 'sess_b')}v3-bb.job`);
+    expect((await json(await preview(c.token, c.session_id))).code).toBe(0);
   });
 
   it('scales the frame to 360 on the short side and explicit text sizes with it', () => {

@@ -38,8 +38,13 @@ export async function refreshPreview(sid: string, hasVideo: boolean): Promise<vo
     try {
       v = await api<PreviewView>(`/api/preview/${encodeURIComponent(sid)}`, { method: 'POST' });
     } catch (err) {
-      if (mine === generation)
-        status.textContent = t.previewFailed(err instanceof ApiError ? err.message : String(err));
+      if (mine !== generation) return;
+      status.textContent = t.previewFailed(err instanceof ApiError ? err.message : String(err));
+      // Too many previews of other projects at once: this one's turn comes in a few seconds.
+      if (err instanceof ApiError && err.code === 429) {
+        await new Promise((r) => setTimeout(r, 5000));
+        continue;
+      }
       return;
     }
     if (mine !== generation) return;
