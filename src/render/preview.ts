@@ -2,8 +2,8 @@
  * Proxy previews: a quick, low-resolution render of a session's current draft, so the editor can
  * play the cut seconds after a chat turn. 360 px on the short side, x264 ultrafast, no credits,
  * no Workflow: the engine's job id is kept in R2 beside the output and each poll asks the engine.
- * Cached per draft version (and content hash: undo brings a version back, so its preview too);
- * starting a new one deletes the session's older previews, so one is kept per session.
+ * Cached per draft version and content hash, the last KEEP_PER_SESSION versions of a session, so
+ * undo and redo to a version just previewed answer at once; older ones are deleted (and stopped).
  */
 import { type Draft, DraftSchema } from '../draft/schema.ts';
 import { AppError, ErrorCode } from '../lib/errors.ts';
@@ -18,6 +18,8 @@ export const PREVIEW_SHORT_SIDE = 360;
 export const PREVIEW_MAX_MS = 10 * 60_000;
 /** Previews rendering at once per user (other projects); a preview's job counts until its file exists or for this long. */
 export const MAX_RUNNING_PREVIEWS = 2;
+/** Versions kept per session, the new one included: enough for undo/redo back and forth. */
+export const KEEP_PER_SESSION = 3;
 const PREVIEW_JOB_COUNTS_MS = 10 * 60_000;
 /** How long the signed URLs handed to the engine and to the player live. */
 const PREVIEW_URL_TTL_S = 3600;
@@ -108,14 +110,7 @@ export async function ensurePreview(
       throw err;
     }
   }
-  // A new version: the session's older previews go (one per session is enough to play the cut),
-  // and a preview still rendering for an older version is stopped: nobody will watch it.
-  const old = await env.MEDIA.list({ prefix: previewPrefix(userId, sessionId) });
-  for (const o of old.objects.filter((o) => o.key.endsWith('.job'))) {
-    const jobId = await (await env.MEDIA.get(o.key))?.text();
-    if (jobId) await cancelEngineJob(env.ENGINE_URL, jobId).catch(() => undefined);
-  }
-  if (old.objects.length) await env.MEDIA.delete(old.objects.map((o) => o.key));
+  await dropOldPreviews(env, previewPrefix(userId, sessionId));
   await checkRunningPreviews(env, userId);
   try {
     const inputs = await signInputs(small, await user.listMedia(sessionId), (k) => sign(k, 'GET'));
@@ -150,4 +145,27 @@ async function checkRunningPreviews(env: Env, userId: string): Promise<void> {
       { 'retry-after': '5' },
     );
   }
+}
+
+/**
+ * Before a new version's preview: keeps the session's newest KEEP_PER_SESSION - 1 versions, deletes
+ * the files of older ones and stops their engine jobs if they are still rendering (nobody will watch).
+ */
+async function dropOldPreviews(env: Env, prefix: string): Promise<void> {
+  const listed = await env.MEDIA.list({ prefix });
+  const versions = new Map<string, { at: number; keys: string[] }>();
+  for (const o of listed.objects) {
+    const base = o.key.replace(/\.(job|mp4|poster\.jpg)$/, '');
+    const v = versions.get(base) ?? { at: 0, keys: [] };
+    v.at = Math.max(v.at, o.uploaded.getTime());
+    v.keys.push(o.key);
+    versions.set(base, v);
+  }
+  const drop = [...versions.values()].sort((a, b) => b.at - a.at).slice(KEEP_PER_SESSION - 1);
+  for (const job of drop.flatMap((v) => v.keys.filter((k) => k.endsWith('.job')))) {
+    const jobId = await (await env.MEDIA.get(job))?.text();
+    if (jobId) await cancelEngineJob(env.ENGINE_URL, jobId).catch(() => undefined);
+  }
+  const keys = drop.flatMap((v) => v.keys);
+  if (keys.length) await env.MEDIA.delete(keys);
 }

@@ -1,7 +1,8 @@
 /**
  * The proxy preview against the real stack: a 16:9 clip placed by a chat turn, previewed at 360p
- * (ffprobe reads the signed URL), the same version answered from the cache, and a new version
- * (made 9:16 by chat) previewed tall while the old preview is deleted.
+ * (ffprobe reads the signed URL), the same version answered from the cache, new versions
+ * (9:16, then square) previewed in their shape, undo answered from the cache, and versions past
+ * the last three deleted.
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -109,6 +110,20 @@ it('renders a 360p preview of the current draft, caches it per version, and foll
   expect(tall.v).toMatchObject({ width: 360, height: 640 });
   const q = await probeUrl(tall.v.url!);
   expect(q.streams.find((s) => s.codec_type === 'video')).toMatchObject({ width: 360, height: 640 });
-  // The old version's file is gone (one preview per session).
+  // The previous version stays cached: undo answers at once, with the same file.
+  expect((await fetch(first.v.url!)).status).toBe(200);
+  await say(base, token, sid, 'make it square');
+  const square = await previewUntilDone(base, token, sid);
+  expect(square.v).toMatchObject({ status: 'done', width: 360, height: 360 });
+  await say(base, token, sid, 'undo');
+  const back = await api<PreviewView>(base, `/api/preview/${sid}`, { method: 'POST', token });
+  expect(back).toMatchObject({ status: 'done', width: 360, height: 640 });
+  expect(new URL(back.url!).pathname).toBe(new URL(tall.v.url!).pathname);
+  // Three versions kept per session: a fourth (a new edit after the undo) drops the first one's files.
+  expect((await fetch(first.v.url!)).status).toBe(200);
+  await say(base, token, sid, 'make it 4:5');
+  const portrait = await previewUntilDone(base, token, sid);
+  expect(portrait.v).toMatchObject({ status: 'done', width: 360, height: 450 });
   expect((await fetch(first.v.url!)).status).toBe(404);
+  expect((await fetch(tall.v.url!)).status).toBe(200);
 });
