@@ -151,6 +151,15 @@ describe('the editor at /', () => {
       timeout: 60_000,
     });
     expect(await lanes(page)).toEqual(edited);
+    // The preview comes back with the cut (from the cache: same version, same file).
+    await page.waitForFunction(
+      () => {
+        const v = document.querySelector<HTMLVideoElement>('#preview')!;
+        return !document.getElementById('preview-box')!.hidden && v.readyState >= 1 && v.videoHeight === 640;
+      },
+      undefined,
+      { timeout: 30_000 },
+    );
 
     // An edit that cannot be done shows as an error answer, in the service's words; the timeline stays.
     await page.fill('#chat-input', 'trim the pauses');

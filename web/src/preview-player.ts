@@ -29,6 +29,7 @@ export async function refreshPreview(sid: string, hasVideo: boolean): Promise<vo
   if (!hasVideo) {
     video.removeAttribute('src');
     video.removeAttribute('poster');
+    delete video.dataset.file;
     video.load();
     status.textContent = t.previewIdle;
     return;
@@ -51,8 +52,10 @@ export async function refreshPreview(sid: string, hasVideo: boolean): Promise<vo
     $('preview-box').style.aspectRatio = `${v.width} / ${v.height}`;
     if (v.status === 'done' && v.url) {
       status.textContent = t.previewReady(v.draft_version);
-      if (video.dataset.version !== String(v.draft_version) || !video.src) {
-        video.dataset.version = String(v.draft_version);
+      // The file, not the version number, says whether it changed: after an undo, a new edit reuses the number.
+      const file = new URL(v.url, location.href).pathname;
+      if (video.dataset.file !== file) {
+        video.dataset.file = file;
         if (v.poster_url) video.poster = v.poster_url;
         else video.removeAttribute('poster');
         video.src = v.url;
