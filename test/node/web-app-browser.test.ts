@@ -6,18 +6,13 @@
  * keyboard, redo, export and watch the progress reach done, then open the share link and check
  * the poster and the player's shape. Screenshots go to test-artifacts/web-*.png.
  */
-import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, type Stack, startStack } from './stack.ts';
-
-const exec = promisify(execFile);
-const ARTIFACTS = join(REPO_ROOT, 'test-artifacts');
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
+import { ARTIFACTS, exec, startEditorStack } from './browser-fixture.ts';
+import type { Stack } from './stack.ts';
 
 let stack: Stack;
 let browser: Browser;
@@ -39,11 +34,7 @@ async function talkingClip(): Promise<string> {
 }
 
 beforeAll(async () => {
-  // `npm test` builds web/dist in its setup step; build here too so this file also runs on its own.
-  await exec(process.execPath, [join(REPO_ROOT, 'scripts', 'build-web.mjs')]);
-  [stack, clip] = await Promise.all([startStack(), talkingClip()]);
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
-  mkdirSync(ARTIFACTS, { recursive: true });
+  [{ stack, browser }, clip] = await Promise.all([startEditorStack(), talkingClip()]);
 });
 
 afterAll(async () => {
@@ -251,88 +242,4 @@ describe('the editor at /', () => {
     ).toEqual([]);
     await page.close();
   }, 420_000);
-
-  it('resumes a large upload after a reload: only the missing parts are sent again', async () => {
-    // ~17 MB of lossless noise: three 8 MiB tus PATCHes.
-    const big = join(mkdtempSync(join(tmpdir(), 'openedit-big-')), 'big.mp4');
-    await exec('ffmpeg', [
-      ...['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=s=640x360:r=25:d=2'],
-      ...[
-        '-vf',
-        'noise=alls=100:allf=t',
-        '-c:v',
-        'libx264',
-        '-preset',
-        'ultrafast',
-        '-qp',
-        '0',
-        '-pix_fmt',
-        'yuv420p',
-        big,
-      ],
-    ]);
-    const size = statSync(big).size;
-    expect(size).toBeGreaterThan(16 * 1024 * 1024 + 1);
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await ctx.newPage();
-    await page.goto(`${stack.baseUrl}/`);
-    await page.waitForSelector('body[data-ready="true"]');
-    await page.click('#new-session');
-    await page.waitForSelector('#editor:not([hidden])');
-    // The connection "drops" after the first part: every later PATCH fails.
-    let patches = 0;
-    await page.route('**/tus/**', (route) =>
-      route.request().method() === 'PATCH' && patches++ >= 1 ? route.abort('connectionreset') : route.continue(),
-    );
-    const firstPart = page.waitForResponse((r) => r.request().method() === 'PATCH' && r.status() === 204);
-    await page.setInputFiles('#file-input', big);
-    expect((await firstPart).headers()['upload-offset']).toBe(String(8 * 1024 * 1024));
-    await page.unroute('**/tus/**');
-
-    await page.reload();
-    await page.waitForSelector('body[data-ready="true"]');
-    const offsets: number[] = [];
-    page.on('request', (r) => {
-      if (r.method() === 'PATCH') offsets.push(Number(r.headers()['upload-offset']));
-    });
-    const head = page.waitForResponse((r) => r.request().method() === 'HEAD' && r.url().includes('/tus/'));
-    await page.setInputFiles('#file-input', big);
-    // The client asks the server how much it has (the first part, and whatever of the broken one arrived)...
-    const stored = Number((await head).headers()['upload-offset']);
-    expect(stored).toBeGreaterThanOrEqual(8 * 1024 * 1024);
-    await page.waitForSelector('#media-list li', { timeout: 60_000 });
-    // ...and sends only the rest, in parts from there: nothing from 0 again.
-    expect(offsets[0]).toBe(stored);
-    expect(offsets.every((o, i) => i === 0 || o - offsets[i - 1]! === 8 * 1024 * 1024)).toBe(true);
-    expect(offsets.at(-1)! + 8 * 1024 * 1024).toBeGreaterThanOrEqual(size);
-    expect(await page.textContent('#uploads')).toContain('big.mp4: uploaded');
-    expect(await page.textContent('#media-list')).toContain('big.mp4');
-    await page.screenshot({ path: join(ARTIFACTS, 'web-7-resumed.png') });
-    await ctx.close();
-  }, 180_000);
-
-  it('is interactive within seconds on a throttled phone (slow 4G, 4x slower CPU)', async () => {
-    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
-    const page = await ctx.newPage();
-    const cdp = await ctx.newCDPSession(page);
-    // Roughly Lighthouse's mobile profile: 150 ms RTT, 1.6 Mbit/s down, 750 kbit/s up, CPU 4x slower.
-    await cdp.send('Network.enable');
-    await cdp.send('Network.emulateNetworkConditions', {
-      offline: false,
-      latency: 150,
-      downloadThroughput: (1.6 * 1024 * 1024) / 8,
-      uploadThroughput: (750 * 1024) / 8,
-    });
-    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
-    await page.goto(`${stack.baseUrl}/`);
-    await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
-    const interactive = await page.evaluate(() => Math.round(performance.now()));
-    writeFileSync(
-      join(ARTIFACTS, 'web-metrics-throttled.json'),
-      `${JSON.stringify({ interactive_ms: interactive })}\n`,
-    );
-    console.log('throttled phone: interactive after', interactive, 'ms');
-    expect(interactive).toBeLessThan(5000);
-    await ctx.close();
-  }, 60_000);
 });
