@@ -60,7 +60,8 @@ describe('the editor at /', () => {
     const ctx = () => `${logs.join('\n')}\n--- stack ---\n${stack.logs().slice(-3000)}`;
 
     // Page weight and time to interactive: the page is interactive once boot() has a token and the project list.
-    await page.goto(`${stack.baseUrl}/`);
+    const first = await page.goto(`${stack.baseUrl}/`);
+    expect(first?.headers()['content-security-policy']).toContain("script-src 'self'");
     await page.waitForSelector('body[data-ready="true"]', { timeout: 15_000 });
     const metrics = await page.evaluate(() => {
       const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
@@ -237,7 +238,7 @@ describe('the editor at /', () => {
     await phone.screenshot({ path: join(ARTIFACTS, 'web-6-phone-zh.png'), fullPage: true });
     await phoneCtx.close();
     expect(
-      logs.filter((l) => l.startsWith('pageerror')),
+      logs.filter((l) => l.startsWith('pageerror') || /Content Security Policy/.test(l)),
       ctx(),
     ).toEqual([]);
     await page.close();
