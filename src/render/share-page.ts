@@ -10,7 +10,10 @@ export interface SharePageData {
   /** The session's language: `zh*` gets Chinese page text. */
   language: string;
   pageUrl: string;
+  /** The player's source (signed). */
   videoUrl: string;
+  /** The same MP4 at a stable public URL, for og:video: unfurlers cache it for days. */
+  streamUrl: string;
   downloadUrl: string;
   width: number;
   height: number;
@@ -79,15 +82,15 @@ export function sharePage(d: SharePageData, nowMs = Date.now()): string {
     meta('property', 'og:title', d.title),
     meta('property', 'og:description', desc),
     meta('property', 'og:url', d.pageUrl),
-    meta('property', 'og:video', d.videoUrl),
-    meta('property', 'og:video:secure_url', d.videoUrl),
+    meta('property', 'og:video', d.streamUrl),
+    ...(d.streamUrl.startsWith('https:') ? [meta('property', 'og:video:secure_url', d.streamUrl)] : []),
     meta('property', 'og:video:type', 'video/mp4'),
     meta('property', 'og:video:width', d.width),
     meta('property', 'og:video:height', d.height),
     ...(d.poster
       ? [
           meta('property', 'og:image', d.poster.url),
-          meta('property', 'og:image:secure_url', d.poster.url),
+          ...(d.poster.url.startsWith('https:') ? [meta('property', 'og:image:secure_url', d.poster.url)] : []),
           meta('property', 'og:image:type', 'image/jpeg'),
           meta('property', 'og:image:width', d.poster.width),
           meta('property', 'og:image:height', d.poster.height),
@@ -105,7 +108,7 @@ export function sharePage(d: SharePageData, nowMs = Date.now()): string {
           meta('name', 'twitter:player', d.pageUrl),
           meta('name', 'twitter:player:width', d.width),
           meta('name', 'twitter:player:height', d.height),
-          meta('name', 'twitter:player:stream', d.videoUrl),
+          meta('name', 'twitter:player:stream', d.streamUrl),
           meta('name', 'twitter:player:stream:content_type', 'video/mp4'),
         ]
       : []),

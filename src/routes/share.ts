@@ -1,4 +1,5 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
+import type { RenderRecord } from '../durable/renders.ts';
 import type { AppEnv } from '../lib/app-env.ts';
 import type { RouteDoc } from '../lib/openapi-registry.ts';
 import { serveObject } from '../lib/serve-object.ts';
@@ -51,6 +52,7 @@ share.get('/:share_id', async (c) => {
       language: session?.language ?? 'en',
       pageUrl: `${origin}/s/${shareId}`,
       videoUrl,
+      streamUrl: `${origin}/s/${shareId}/video.mp4`,
       downloadUrl: videoUrl,
       width: r.width,
       height: r.height,
@@ -66,16 +68,30 @@ share.get('/:share_id', async (c) => {
   return html(page, 200, 'private, max-age=300');
 });
 
-/** `GET /s/:share_id/poster.jpg`: the share poster, public like the page, until the render expires. */
-share.on(['GET', 'HEAD'], '/:share_id/poster.jpg', async (c) => {
-  const found = await sharedRender(c.env, c.req.param('share_id'), Date.now());
-  if (found.state !== 'ok' || !found.r.poster_key)
-    return html(missingSharePage(), found.state === 'gone' ? 410 : 404, 'no-store');
-  const res = await serveObject(c.env.MEDIA, found.r.poster_key, c.req.raw);
+/**
+ * The share page's files at stable, public URLs, for as long as the page lives: unfurlers (chat
+ * apps, social sites) fetch and cache `og:image` and `og:video` long after a signed URL expires.
+ * The share id is the capability, as for the page itself. The video answers Range requests.
+ */
+const sharedFile = (pick: (r: RenderRecord) => string | null) => async (c: Context<AppEnv>) => {
+  const found = await sharedRender(c.env, c.req.param('share_id') ?? '', Date.now());
+  const key = found.state === 'ok' ? pick(found.r) : null;
+  if (!key) return html(missingSharePage(), found.state === 'gone' ? 410 : 404, 'no-store');
+  const res = await serveObject(c.env.MEDIA, key, c.req.raw);
   res.headers.set('cache-control', 'public, max-age=3600');
   res.headers.set('x-robots-tag', 'noindex');
   return res;
-});
+};
+share.on(
+  ['GET', 'HEAD'],
+  '/:share_id/poster.jpg',
+  sharedFile((r) => r.poster_key),
+);
+share.on(
+  ['GET', 'HEAD'],
+  '/:share_id/video.mp4',
+  sharedFile((r) => r.out_key),
+);
 
 export const shareDocs: RouteDoc[] = [
   {
@@ -90,6 +106,13 @@ export const shareDocs: RouteDoc[] = [
     path: '/s/{share_id}/poster.jpg',
     summary: 'Poster of a shared render (JPEG, a representative frame; og:image of the share page); 410 after expiry',
     produces: 'image/jpeg',
+    tags: ['render'],
+  },
+  {
+    method: 'get',
+    path: '/s/{share_id}/video.mp4',
+    summary: 'The shared MP4 at a stable public URL (og:video of the share page; Range supported); 410 after expiry',
+    produces: 'video/mp4',
     tags: ['render'],
   },
 ];

@@ -30,13 +30,22 @@ describe('share page GET /s/:share_id', () => {
     expect(meta(html, 'property', 'og:url')).toBe(`http://127.0.0.1:8787${path}`);
     expect(meta(html, 'name', 'twitter:card')).toBe('player');
     expect(meta(html, 'name', 'twitter:player:stream:content_type')).toBe('video/mp4');
-    const video = meta(html, 'property', 'og:video')!.replaceAll('&amp;', '&');
-    expect(video).toMatch(/\/api\/blob\/u\/.+\/out\.mp4\?m=GET&exp=\d+&sig=[0-9a-f]{64}$/);
-    expect(html).toMatch(/<video id="player" controls[^>]* src="[^"]+out\.mp4/);
+    // og:video is a stable public URL (unfurlers cache it for days); the player plays a signed one.
+    const stream = `http://127.0.0.1:8787${path}/video.mp4`;
+    expect(meta(html, 'property', 'og:video')).toBe(stream);
+    expect(meta(html, 'name', 'twitter:player:stream')).toBe(stream);
+    // secure_url only for an https origin (this test's is http).
+    expect(meta(html, 'property', 'og:video:secure_url')).toBeUndefined();
+    const src = /<video id="player" controls[^>]* src="([^"]+)"/.exec(html)![1]!.replaceAll('&amp;', '&');
+    expect(src).toMatch(/\/api\/blob\/u\/.+\/out\.mp4\?m=GET&exp=\d+&sig=[0-9a-f]{64}$/);
     expect(html).toMatch(/<a class="button" id="download" href="[^"]+" download="Urban _Dreams_ &amp; _Nights_\.mp4">/);
-    // The video URL it embeds works without a token, with Range.
-    const media = await call(new URL(video).pathname + new URL(video).search, { headers: { range: 'bytes=0-9' } });
-    expect(media.status).toBe(206);
+    // Both work without a token, with Range, as players and crawlers ask.
+    for (const url of [src, stream]) {
+      const media = await call(new URL(url).pathname + new URL(url).search, { headers: { range: 'bytes=0-9' } });
+      expect(media.status).toBe(206);
+      expect(media.headers.get('content-range')).toBe('bytes 0-9/2048');
+      expect(media.headers.get('content-type')).toBe('video/mp4');
+    }
   });
 
   it('with a poster: player poster, og:image and twitter:image with its size, the box sized to the video, an expiry notice', async () => {
@@ -67,6 +76,7 @@ describe('share page GET /s/:share_id', () => {
       state.storage.sql.exec('UPDATE renders SET expires_at = ?', Date.now() - 1);
     });
     expect((await call(`${path}/poster.jpg`)).status).toBe(410);
+    expect((await call(`${path}/video.mp4`)).status).toBe(410);
   });
 
   it('takes its description and language from the session: project name, Chinese text for a zh session', async () => {
@@ -124,6 +134,7 @@ describe('share page GET /s/:share_id', () => {
     for (const bad of [altered, 'nonsense', `${u.user_id}-abc`, await makeShareId('another-secret', u.user_id)]) {
       const res = await call(`/s/${bad}`);
       expect(res.status).toBe(404);
+      expect((await call(`/s/${bad}/video.mp4`)).status).toBe(404);
       expect(await res.text()).toContain('Video not found');
     }
     // A well-formed id of this deployment that names no render.
