@@ -4,7 +4,8 @@
 // /health, prints the URL, and on Ctrl-C / SIGTERM stops both process groups (no orphans).
 //
 // Environment: PORT (Worker, default 8787), ENGINE_PORT (default 8788),
-// OPENEDIT_STATE_DIR (wrangler --persist-to; default .wrangler/state), STACK_READY_TIMEOUT_MS.
+// OPENEDIT_STATE_DIR (wrangler --persist-to; default .wrangler/state), STACK_READY_TIMEOUT_MS,
+// CHAT_HEARTBEAT_MS (the Worker's chat heartbeat interval, default 10000).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -197,6 +198,8 @@ async function main() {
     `PUBLIC_BASE_URL:${workerUrl}`,
   ];
   if (process.env.OPENEDIT_STATE_DIR) wranglerArgs.push('--persist-to', process.env.OPENEDIT_STATE_DIR);
+  // The chat's heartbeat interval (README, chat events); tests shorten it to see heartbeats quickly.
+  if (process.env.CHAT_HEARTBEAT_MS) wranglerArgs.push('--var', `CHAT_HEARTBEAT_MS:${process.env.CHAT_HEARTBEAT_MS}`);
 
   launch('engine', [bin('tsx'), join(root, 'engine', 'src', 'main.ts')]);
   launch('worker', wranglerArgs);

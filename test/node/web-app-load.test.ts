@@ -1,7 +1,8 @@
 /**
  * The editor under harder conditions, in headless Chromium: a large upload broken off and resumed
- * after a reload (tus: only the missing parts are sent), and time to interactive on a throttled
- * phone profile (written to test-artifacts/web-metrics-throttled.json).
+ * after a reload (tus: only the missing parts are sent), a long chat turn showing heartbeats and
+ * render progress, and time to interactive on a throttled phone profile (written to
+ * test-artifacts/web-metrics-throttled.json).
  */
 import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,13 +10,15 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARTIFACTS, exec, startEditorStack } from './browser-fixture.ts';
+import { makeClip } from './render-fixture.ts';
 import type { Stack } from './stack.ts';
 
 let stack: Stack;
 let browser: Browser;
 
 beforeAll(async () => {
-  ({ stack, browser } = await startEditorStack());
+  // Heartbeats every 300 ms instead of 10 s, so a short export turn shows them.
+  ({ stack, browser } = await startEditorStack({ env: { CHAT_HEARTBEAT_MS: '300' } }));
 });
 
 afterAll(async () => {
@@ -80,6 +83,44 @@ describe('the editor at / under load', () => {
     expect(await page.textContent('#uploads')).toContain('big.mp4: uploaded');
     expect(await page.textContent('#media-list')).toContain('big.mp4');
     await page.screenshot({ path: join(ARTIFACTS, 'web-7-resumed.png') });
+    await ctx.close();
+  }, 180_000);
+
+  it('shows heartbeats and render progress while a long turn ("export") runs, then its links', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await ctx.newPage();
+    await page.goto(`${stack.baseUrl}/`);
+    await page.waitForSelector('body[data-ready="true"]');
+    await page.click('#new-session');
+    await page.waitForSelector('#editor:not([hidden])');
+    await page.setInputFiles('#file-input', await makeClip());
+    await page.waitForSelector('#media-list li', { timeout: 60_000 });
+    // Every text the answer's progress line shows, as it changes.
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { seen: string[] }).seen = seen;
+      new MutationObserver(() => {
+        const line = document.querySelector('.msg.agent[aria-busy] > .tool:last-child');
+        if (line?.textContent && seen.at(-1) !== line.textContent) seen.push(line.textContent);
+      }).observe(document.getElementById('chat-log')!, { childList: true, subtree: true, characterData: true });
+    });
+    await page.fill('#chat-input', 'export');
+    await page.press('#chat-input', 'Enter');
+    await page.waitForSelector('.msg.agent:not([aria-busy])', { timeout: 120_000 });
+    const seen = await page.evaluate(() => (window as unknown as { seen: string[] }).seen);
+    expect(
+      seen.some((t) => /^Still working \(\d+ s\)…$/.test(t)),
+      seen.join(' | '),
+    ).toBe(true);
+    expect(
+      seen.some((t) => /Render/i.test(t)),
+      seen.join(' | '),
+    ).toBe(true);
+    // Its download and share links are links.
+    const links = await page.$$eval('.msg.agent a', (as) => as.map((a) => a.getAttribute('href')));
+    expect(links.some((l) => /\/out\.mp4\?m=GET&exp=\d+&sig=/.test(l!))).toBe(true);
+    expect(links.some((l) => /\/s\/[\w-]{64}$/.test(l!))).toBe(true);
+    await page.screenshot({ path: join(ARTIFACTS, 'web-8-chat-export.png') });
     await ctx.close();
   }, 180_000);
 

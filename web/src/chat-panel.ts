@@ -12,13 +12,24 @@ function scroll(): void {
   log.scrollTop = log.scrollHeight;
 }
 
+/** A text part of an answer, its links (download, share page, registration) clickable. */
+function textPart(text: string): HTMLElement {
+  const el = h('span', { class: 'text' });
+  for (const [i, piece] of text.split(/(https?:\/\/[^\s<>"]+)/).entries()) {
+    el.append(i % 2 ? h('a', { href: piece, target: '_blank', rel: 'noopener' }, piece) : piece);
+  }
+  return el;
+}
+
 /** The project's earlier conversation (the final texts; tool steps are not kept), newest at the bottom. */
 export async function loadHistory(sid: string): Promise<void> {
   const { messages } = await api<{ messages: { role: string; text: string }[] }>(
     `/api/sessions/${encodeURIComponent(sid)}/chat`,
   );
   $('chat-log').replaceChildren(
-    ...messages.map((m) => h('li', { class: `msg ${m.role === 'user' ? 'user' : 'agent'}` }, m.text)),
+    ...messages.map((m) =>
+      m.role === 'user' ? h('li', { class: 'msg user' }, m.text) : h('li', { class: 'msg agent' }, textPart(m.text)),
+    ),
   );
   scroll();
 }
@@ -59,12 +70,12 @@ export async function send(sid: string, text: string, after: () => Promise<void>
           progress.textContent = text;
           return;
         }
-        answer.insertBefore(h('span', { class: 'text' }, text), progress);
+        answer.insertBefore(textPart(text), progress);
         scroll();
       },
       onError(_code, message) {
         answer.classList.add('error');
-        if (message) answer.insertBefore(h('span', { class: 'text' }, message), progress);
+        if (message) answer.insertBefore(textPart(message), progress);
       },
       onHeartbeat() {
         progress.textContent = t.stillWorking(Math.round((Date.now() - started) / 1000));
@@ -72,7 +83,7 @@ export async function send(sid: string, text: string, after: () => Promise<void>
     });
   } catch (err) {
     answer.classList.add('error');
-    answer.append(h('span', { class: 'text' }, err instanceof ApiError ? err.message : t.networkError));
+    answer.append(textPart(err instanceof ApiError ? err.message : t.networkError));
   } finally {
     progress.remove();
     answer.removeAttribute('aria-busy');

@@ -24,8 +24,8 @@ export async function refreshPreview(sid: string, hasVideo: boolean): Promise<vo
   const mine = ++generation;
   const status = $('preview-status');
   const video = $<HTMLVideoElement>('preview');
-  // No cut yet: no empty player either, only the hint.
-  $('preview-box').hidden = !hasVideo;
+  // No cut yet, or its first preview still rendering: no empty player, only the status line.
+  $('preview-box').hidden = !hasVideo || !video.dataset.file;
   if (!hasVideo) {
     video.removeAttribute('src');
     video.removeAttribute('poster');
@@ -60,6 +60,7 @@ export async function refreshPreview(sid: string, hasVideo: boolean): Promise<vo
         else video.removeAttribute('poster');
         video.src = v.url;
       }
+      $('preview-box').hidden = false;
       return;
     }
     if (v.status === 'failed') {
