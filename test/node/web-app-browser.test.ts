@@ -202,6 +202,11 @@ describe('the editor at /', () => {
     // Reopened later (a reload), the project shows its conversation again.
     await page.reload();
     await page.waitForSelector('body[data-ready="true"]');
+    // From the keyboard, the first Tab reaches "Skip to chat", and Enter lands in the chat box.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.className)).toBe('skip');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('chat-input');
     await page.waitForSelector('#chat-log .msg.user');
     // ...and its exports, with their poster, download and share page.
     await page.waitForFunction(() => {

@@ -195,6 +195,11 @@ function wire(): void {
       });
   });
   $('copy-share').addEventListener('click', () => void copyShareLink());
+  // The skip link lands in the chat box, ready to type (a fragment jump alone may only scroll).
+  document.querySelector('.skip')!.addEventListener('click', (e) => {
+    e.preventDefault();
+    chatInput.focus();
+  });
 }
 
 async function boot(): Promise<void> {
