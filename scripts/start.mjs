@@ -4,7 +4,8 @@
 // /health, prints the URL, and on Ctrl-C / SIGTERM stops both process groups (no orphans).
 //
 // Environment: PORT (Worker, default 8787), ENGINE_PORT (default 8788),
-// OPENEDIT_STATE_DIR (wrangler --persist-to; default .wrangler/state), STACK_READY_TIMEOUT_MS.
+// OPENEDIT_STATE_DIR (wrangler --persist-to; default .wrangler/state), STACK_READY_TIMEOUT_MS,
+// CHAT_HEARTBEAT_MS (the Worker's chat heartbeat interval, default 10000).
 import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -255,6 +256,8 @@ async function main() {
   if (process.env.OPENEDIT_STATE_DIR) wranglerArgs.push('--persist-to', process.env.OPENEDIT_STATE_DIR);
   // Local end-to-end tests that receive webhooks on 127.0.0.1 (never set this in production).
   if (process.env.ALLOW_PRIVATE_OUTBOUND === '1') wranglerArgs.push('--var', 'ALLOW_PRIVATE_OUTBOUND:1');
+  // The chat's heartbeat interval (README, chat events); tests shorten it to see heartbeats quickly.
+  if (process.env.CHAT_HEARTBEAT_MS) wranglerArgs.push('--var', `CHAT_HEARTBEAT_MS:${process.env.CHAT_HEARTBEAT_MS}`);
 
   launch('engine', [bin('tsx'), join(root, 'engine', 'src', 'main.ts')], { restart: true });
   launch('worker', wranglerArgs);
@@ -272,7 +275,7 @@ async function main() {
   process.stdout.write(`ready: worker=${workerUrl} engine=${engineUrl} pids=${pids} in ${Date.now() - startedMs}ms\n`);
   process.stdout.write(
     `\nOpenEdit is running at ${workerUrl}  (engine ${engineUrl}, API docs ${workerUrl}/openapi.json)\n` +
-      `Try it: npx openedit edit clip.mp4 "trim the pauses, add captions" -o out.mp4\n` +
+      `Open ${workerUrl}/ in a browser to edit, or try the CLI: npx openedit edit clip.mp4 "trim the pauses, add captions" -o out.mp4\n` +
       'Press Ctrl-C to stop.\n\n',
   );
 }

@@ -12,6 +12,7 @@ import { chat, chatDocs } from './routes/chat.ts';
 import { creditDocs, credits } from './routes/credits.ts';
 import { health, healthDocs } from './routes/health.ts';
 import { openApiRoute } from './routes/openapi.ts';
+import { preview, previewDocs } from './routes/preview.ts';
 import { register, registerDocs } from './routes/register.ts';
 import { render, renderDocs } from './routes/render.ts';
 import { sessionDocs, sessions } from './routes/sessions.ts';
@@ -43,6 +44,7 @@ app.route('/api/credits', credits);
 app.route('/api/state', state);
 app.route('/api/blob', blob);
 app.route('/api/render/proxy/lambda', render);
+app.route('/api/preview', preview);
 app.route('/s', share);
 app.route('/api/upload-video', uploads);
 app.route('/api/upload-video', tus);
@@ -60,6 +62,7 @@ app.route(
     ...uploadDocs,
     ...tusDocs,
     ...renderDocs,
+    ...previewDocs,
     ...shareDocs,
     ...chatDocs,
   ]),

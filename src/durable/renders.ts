@@ -31,6 +31,7 @@ export interface RenderRecord {
   out_key: string | null;
   srt_key: string | null;
   vtt_key: string | null;
+  poster_key: string | null;
   size: number | null;
   duration_ms: number | null;
   width: number;
@@ -152,6 +153,7 @@ export interface RenderOutput {
   outKey: string;
   srtKey: string | null;
   vttKey: string | null;
+  posterKey: string | null;
   size: number;
   durationMs: number | null;
   shareId: string;
@@ -160,11 +162,12 @@ export interface RenderOutput {
 /** Records the verified output once; a retried step keeps the first share id. */
 export function recordOutput(sql: SqlStorage, renderId: string, o: RenderOutput, nowMs: number): RenderRecord | null {
   sql.exec(
-    `UPDATE renders SET out_key = ?, srt_key = ?, vtt_key = ?, size = ?, duration_ms = ?, share_id = COALESCE(share_id, ?),
+    `UPDATE renders SET out_key = ?, srt_key = ?, vtt_key = ?, poster_key = ?, size = ?, duration_ms = ?, share_id = COALESCE(share_id, ?),
        updated_at = ? WHERE id = ?`,
     o.outKey,
     o.srtKey,
     o.vttKey,
+    o.posterKey,
     o.size,
     o.durationMs,
     o.shareId,

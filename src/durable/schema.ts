@@ -47,6 +47,8 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX tus_uploads_updated ON tus_uploads(updated_at);`,
   // tus: HEAD must repeat the creation's Upload-Metadata as the client sent it.
   'ALTER TABLE tus_uploads ADD COLUMN metadata TEXT',
+  // Renders: the share poster (src/render/poster-size.ts, engine/src/render/poster.ts); null when the engine made none.
+  'ALTER TABLE renders ADD COLUMN poster_key TEXT',
 ];
 
 export function migrate(sql: SqlStorage): void {

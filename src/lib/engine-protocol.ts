@@ -66,6 +66,8 @@ export const RenderRequest = z.object({
     url: z.string().url(),
     srt_url: z.string().url().optional(),
     vtt_url: z.string().url().optional(),
+    /** Signed PUT URL for the share poster (a representative frame, JPEG); best effort. */
+    poster_url: z.string().url().optional(),
   }),
   /** x264 preset; the default balances speed and size for a laptop-class CPU. */
   preset: z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium']).optional(),

@@ -77,16 +77,27 @@ export async function purgeExpiredRenders(storage: DurableObjectStorage, bucket:
   const sql = storage.sql;
   const rows = sql
     .exec(
-      'SELECT id, out_key, srt_key, vtt_key FROM renders WHERE out_key IS NOT NULL AND expires_at <= ? LIMIT ?',
+      'SELECT id, out_key, srt_key, vtt_key, poster_key FROM renders WHERE out_key IS NOT NULL AND expires_at <= ? LIMIT ?',
       nowMs,
       PURGE_BATCH,
     )
-    .toArray() as { id: string; out_key: string; srt_key: string | null; vtt_key: string | null }[];
-  const keys = rows.flatMap((r) => [r.out_key, r.srt_key, r.vtt_key]).filter((k): k is string => k !== null);
+    .toArray() as {
+    id: string;
+    out_key: string;
+    srt_key: string | null;
+    vtt_key: string | null;
+    poster_key: string | null;
+  }[];
+  const keys = rows
+    .flatMap((r) => [r.out_key, r.srt_key, r.vtt_key, r.poster_key])
+    .filter((k): k is string => k !== null);
   if (keys.length) await bucket.delete(keys);
   storage.transactionSync(() => {
     for (const r of rows)
-      sql.exec('UPDATE renders SET out_key = NULL, srt_key = NULL, vtt_key = NULL WHERE id = ?', r.id);
+      sql.exec(
+        'UPDATE renders SET out_key = NULL, srt_key = NULL, vtt_key = NULL, poster_key = NULL WHERE id = ?',
+        r.id,
+      );
   });
   const next = sql
     .exec('SELECT MIN(expires_at) AS t FROM renders WHERE out_key IS NOT NULL AND expires_at > ?', nowMs)

@@ -1,5 +1,6 @@
 import { NonRetryableError } from 'cloudflare:workflows';
 import { type Draft, DraftSchema } from '../draft/schema.ts';
+import type { MediaRecord } from '../durable/media.ts';
 import type { RenderRecord } from '../durable/renders.ts';
 import type { JobState, RenderRequest } from '../lib/engine-protocol.ts';
 import { hmacHex } from '../lib/ids.ts';
@@ -38,7 +39,8 @@ export interface SignedRender {
   requestJson: string;
   draftMs: number;
   fps: number;
-  keys: { out: string; srt: string | null; vtt: string | null };
+  /** `poster` is absent in steps recorded before posters existed (a replayed instance). */
+  keys: { out: string; srt: string | null; vtt: string | null; poster?: string };
 }
 
 export function parseDraft(r: RenderRecord): Draft {
@@ -55,23 +57,34 @@ export async function signRender(
   const draft = parseDraft(r);
   const ttlS = Math.ceil(renderTimeoutMs(draft.d) / 1000) + 3600;
   const sign = (key: string, method: 'GET' | 'PUT') => signBlobUrl(env.SIGNING_SECRET, origin, key, method, ttlS);
-  const media = new Map((await user.listMedia(r.session_id)).map((m) => [m.media_id, m]));
+  const inputs = await signInputs(draft, await user.listMedia(r.session_id), (key) => sign(key, 'GET'));
+  const keys = renderKeys(userId, r.render_id, hasCaptions(draft));
+  const output: RenderRequest['output'] = { url: await sign(keys.out, 'PUT') };
+  if (keys.srt) output.srt_url = await sign(keys.srt, 'PUT');
+  if (keys.vtt) output.vtt_url = await sign(keys.vtt, 'PUT');
+  output.poster_url = await sign(keys.poster, 'PUT');
+  const preset = qualityPreset[r.output.quality];
+  const request: RenderRequest = { draft, inputs, output, ...(preset ? { preset } : {}) };
+  return { requestJson: JSON.stringify(request), draftMs: draft.d, fps: draft.fps, keys };
+}
+
+/** Signed GET URLs of the media a draft uses (media id → url, kind); a media gone from the session is fatal. */
+export async function signInputs(
+  draft: Draft,
+  mediaList: MediaRecord[],
+  sign: (key: string) => Promise<string>,
+): Promise<RenderRequest['inputs']> {
+  const media = new Map(mediaList.map((m) => [m.media_id, m]));
   const inputs: RenderRequest['inputs'] = {};
   for (const track of draft.t) {
     if (track.tt === 7) continue;
     for (const seg of track.sg) {
       const m = media.get(seg.src);
-      if (!m) throw new NonRetryableError(`Media ${seg.src} is gone from session ${r.session_id}`);
-      inputs[seg.src] ??= { url: await sign(m.r2_key, 'GET'), kind: m.kind };
+      if (!m) throw new NonRetryableError(`Media ${seg.src} is gone from the session`);
+      inputs[seg.src] ??= { url: await sign(m.r2_key), kind: m.kind };
     }
   }
-  const keys = renderKeys(userId, r.render_id, hasCaptions(draft));
-  const output: RenderRequest['output'] = { url: await sign(keys.out, 'PUT') };
-  if (keys.srt) output.srt_url = await sign(keys.srt, 'PUT');
-  if (keys.vtt) output.vtt_url = await sign(keys.vtt, 'PUT');
-  const preset = qualityPreset[r.output.quality];
-  const request: RenderRequest = { draft, inputs, output, ...(preset ? { preset } : {}) };
-  return { requestJson: JSON.stringify(request), draftMs: draft.d, fps: draft.fps, keys };
+  return inputs;
 }
 
 /** Starts the attempt's engine job, or returns the one already started for it (never two). */
@@ -116,6 +129,8 @@ export interface VerifiedOutput {
   durationMs: number | null;
   srtKey: string | null;
   vttKey: string | null;
+  /** The share poster (JPEG): made best effort by the engine, so it may be missing. */
+  posterKey: string | null;
 }
 
 /** The output exists, is not empty, and lasts as long as the draft (within a frame). */
@@ -145,7 +160,13 @@ export async function verifyOutput(
     );
   }
   const exists = async (key: string | null) => (key && (await env.MEDIA.head(key)) ? key : null);
-  return { size: head.size, durationMs, srtKey: await exists(signed.keys.srt), vttKey: await exists(signed.keys.vtt) };
+  return {
+    size: head.size,
+    durationMs,
+    srtKey: await exists(signed.keys.srt),
+    vttKey: await exists(signed.keys.vtt),
+    posterKey: await exists(signed.keys.poster ?? null),
+  };
 }
 
 /** POSTs the final state to the client's webhook, signed: `X-Signature: hex(HMAC-SHA256(body, SIGNING_SECRET))`. */

@@ -6,7 +6,12 @@ export const renderPrefix = (userId: string, renderId: string) => `u/${userId}/r
 
 export function renderKeys(userId: string, renderId: string, captions: boolean) {
   const p = renderPrefix(userId, renderId);
-  return { out: `${p}out.mp4`, srt: captions ? `${p}captions.srt` : null, vtt: captions ? `${p}captions.vtt` : null };
+  return {
+    out: `${p}out.mp4`,
+    srt: captions ? `${p}captions.srt` : null,
+    vtt: captions ? `${p}captions.vtt` : null,
+    poster: `${p}poster.jpg`,
+  };
 }
 
 export const hasCaptions = (draft: Draft) =>

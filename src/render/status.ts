@@ -12,6 +12,8 @@ export interface RenderStatusView {
   expires_at?: number;
   error?: string;
   captions?: { srt?: string; vtt?: string };
+  /** Signed GET URL of the poster (a representative frame, JPEG), when the engine made one. */
+  poster_url?: string;
   duration_ms?: number;
   size?: number;
   created_at: number;
@@ -41,6 +43,7 @@ export async function renderStatusView(
   const ttl = downloadTtlS(r.expires_at, nowMs);
   const sign = (key: string) => signBlobUrl(env.SIGNING_SECRET, origin, key, 'GET', ttl, nowMs);
   view.url = await sign(r.out_key);
+  if (r.poster_key) view.poster_url = await sign(r.poster_key);
   if (r.srt_key || r.vtt_key) {
     view.captions = {};
     if (r.srt_key) view.captions.srt = await sign(r.srt_key);

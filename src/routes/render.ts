@@ -31,6 +31,7 @@ export const RenderPoll = RenderStarted.extend({
   progress: z.number().min(0).max(1),
   url: z.string().optional().describe('signed, expiring download URL (Range supported)'),
   share_url: z.string().optional(),
+  poster_url: z.string().optional().describe('signed URL of the poster frame (JPEG), when one was made'),
   expires_at: z.number().optional().describe('unix ms'),
   error: z.string().optional(),
 });

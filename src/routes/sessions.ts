@@ -5,7 +5,7 @@ import { requireAuth } from '../lib/auth.ts';
 import { ok } from '../lib/envelope.ts';
 import type { RouteDoc } from '../lib/openapi-registry.ts';
 import { stripBidiControls } from '../lib/upload/names.ts';
-import { parseJson } from '../lib/validate.ts';
+import { parseJson, parseWith } from '../lib/validate.ts';
 import { cancelEngineJob } from '../render/engine-jobs.ts';
 
 // Both optional; null (how many clients send "not set") means the default too.
@@ -25,6 +25,7 @@ export const CreateSessionBody = z.object({
 });
 
 export const SessionData = z.object({ session_id: z.string(), task_id: z.string() });
+const ChatQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(200) });
 
 export const sessions = new Hono<AppEnv>();
 // Auth per route: this sub-app is mounted at /api, where a '*' middleware would also catch other sub-apps.
@@ -57,6 +58,13 @@ sessions.get('/sessions', requireAuth, async (c) => {
   });
 });
 
+/** The conversation so far (oldest first), so a client reopening a project shows it again. */
+sessions.get('/sessions/:sid/chat', requireAuth, async (c) => {
+  const { limit } = parseWith(ChatQuery, c.req.query(), 'query');
+  const messages = await c.var.user.chatHistory(c.req.param('sid'), limit);
+  return ok(c, { messages });
+});
+
 sessions.delete('/sessions/:sid', requireAuth, async (c) => {
   const { deleted, objects, cancelled_jobs } = await c.var.user.deleteSession(c.req.param('sid'));
   // Renders still running were cancelled (credits back); stop their engine jobs, best effort.
@@ -76,6 +84,14 @@ export const sessionDocs: RouteDoc[] = [
     tags: ['sessions'],
   },
   { method: 'get', path: '/api/sessions', summary: 'List your sessions, newest first', auth: true, tags: ['sessions'] },
+  {
+    method: 'get',
+    path: '/api/sessions/{sid}/chat',
+    summary:
+      "The session's conversation, oldest first: {messages: [{role: user|model, text, at}]} (query limit, default 200)",
+    auth: true,
+    tags: ['sessions'],
+  },
   {
     method: 'delete',
     path: '/api/sessions/{sid}',

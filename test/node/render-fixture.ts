@@ -46,6 +46,7 @@ export interface RenderStatus {
   expires_at?: number;
   error?: string;
   captions?: { srt?: string; vtt?: string };
+  poster_url?: string;
 }
 
 export interface RenderedClip {
@@ -63,6 +64,7 @@ export async function renderClip(
     title?: string;
     webhookUrl?: string;
     timeoutMs?: number;
+    size?: { w: number; h: number };
     /** Runs once the render is accepted, before polling (e.g. to kill the engine mid-render). */
     afterStart?: () => Promise<void>;
   } = {},
@@ -92,8 +94,9 @@ export async function renderClip(
   const mediaId = uploaded.media[0]!.media_id;
   const draft = {
     v: 1,
-    w: 1280,
-    h: 720,
+    // Another shape than the clip's 16:9 crops it to fill (the draft's default fit).
+    w: opts.size?.w ?? 1280,
+    h: opts.size?.h ?? 720,
     fps: 30,
     d: 3000,
     m: { title: opts.title ?? 'Render e2e' },

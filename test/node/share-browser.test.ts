@@ -1,11 +1,12 @@
 /**
  * The share page in a real browser: Debian's headless Chromium (driven by playwright-core, never
  * `playwright install`) opens the page of a real render, the <video> loads its metadata through
- * the signed, Range-capable URL, and a screenshot is kept in test-artifacts/share.png.
+ * the signed, Range-capable URL, and a screenshot is kept in test-artifacts/share.png. Then the
+ * poster and the player's shape: a 16:9 and a 9:16 render on a laptop and a phone viewport.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderClip } from './render-fixture.ts';
 import { REPO_ROOT, type Stack, startStack } from './stack.ts';
@@ -80,4 +81,61 @@ describe('share page in headless Chromium', () => {
     await page.screenshot({ path: join(REPO_ROOT, 'test-artifacts', 'share.png'), fullPage: true });
     await page.close();
   }, 240_000);
+
+  const VIEWPORTS = { laptop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } } as const;
+
+  /** The poster as the browser loaded it, and the player box's measured size. */
+  async function posterAndBox(page: Page) {
+    return page.evaluate(async () => {
+      const v = document.querySelector('video')!;
+      const img = new Image();
+      img.src = v.poster;
+      await img.decode();
+      const box = document.getElementById('player-box')!.getBoundingClientRect();
+      const vbox = v.getBoundingClientRect();
+      return {
+        poster: v.poster,
+        natural: { w: img.naturalWidth, h: img.naturalHeight },
+        box: { w: box.width, h: box.height, top: box.top, bottom: box.bottom },
+        video: { w: vbox.width, h: vbox.height },
+        viewport: { w: innerWidth, h: innerHeight },
+      };
+    });
+  }
+
+  for (const shape of [
+    { name: '16x9', w: 1280, h: 720 },
+    { name: '9x16', w: 720, h: 1280 },
+  ]) {
+    it(`${shape.name}: the poster loads (og:image too) and the player box has the video's aspect on laptop and phone`, async () => {
+      const r = await renderClip(stack.baseUrl, {
+        title: `Shape ${shape.name}`,
+        size: { w: shape.w, h: shape.h },
+        timeoutMs: 200_000,
+      });
+      expect(r.status.status, r.status.error ?? stack.logs().slice(-3000)).toBe('done');
+      for (const [device, viewport] of Object.entries(VIEWPORTS)) {
+        const page = await browser.newPage({ viewport });
+        const res = await page.goto(r.status.share_url!, { waitUntil: 'load' });
+        expect(res?.status()).toBe(200);
+        const og = await page.getAttribute('meta[property="og:image"]', 'content');
+        const m = await posterAndBox(page);
+        expect(m.poster).toBe(og);
+        // The poster keeps the video's shape (scaled to fit 1280 px).
+        expect(m.natural).toEqual({ w: shape.w, h: shape.h });
+        expect(await page.getAttribute('meta[property="og:image:width"]', 'content')).toBe(String(shape.w));
+        expect(await page.getAttribute('meta[property="og:image:height"]', 'content')).toBe(String(shape.h));
+        expect(m.box.w / m.box.h).toBeCloseTo(shape.w / shape.h, 2);
+        expect(m.video).toEqual({ w: m.box.w, h: m.box.h });
+        // The whole player fits the screen: a tall video is not cut off below the fold.
+        expect(m.box.h).toBeLessThanOrEqual(m.viewport.h * 0.8);
+        expect(m.box.w).toBeLessThanOrEqual(m.viewport.w);
+        // Wide on a laptop; on a phone a wide video spans the width and a tall one most of it.
+        if (device === 'phone') expect(m.box.w).toBeGreaterThan(m.viewport.w * (shape.w > shape.h ? 0.9 : 0.7));
+        mkdirSync(join(REPO_ROOT, 'test-artifacts'), { recursive: true });
+        await page.screenshot({ path: join(REPO_ROOT, 'test-artifacts', `share-${shape.name}-${device}.png`) });
+        await page.close();
+      }
+    }, 240_000);
+  }
 });

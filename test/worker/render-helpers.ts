@@ -53,6 +53,7 @@ export interface PollData {
   progress: number;
   url?: string;
   share_url?: string;
+  poster_url?: string;
   expires_at?: number;
   error?: string;
 }
@@ -90,9 +91,19 @@ export async function ledgerFor(userId: string, ref: string) {
 }
 
 /** A user whose render `renderId` finished (engine steps mocked, output object in R2). */
-export async function userWithDoneRender(renderId = 'render_share_1', draftExtra: Record<string, unknown> = {}) {
+export async function userWithDoneRender(
+  renderId = 'render_share_1',
+  draftExtra: Record<string, unknown> = {},
+  opts: { poster?: boolean } = {},
+) {
   const u = await userWithClip();
   await fakeEngineOutput(u.user_id, renderId);
+  // The engine writes the poster best effort; a test may have it or not.
+  if (opts.poster) {
+    await env.MEDIA.put(renderKeys(u.user_id, renderId, false).poster, new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2]), {
+      httpMetadata: { contentType: 'image/jpeg' },
+    });
+  }
   await using wf = await introspect(u.user_id, renderId);
   await wf.modify(async (m) => {
     await m.disableSleeps();

@@ -112,4 +112,29 @@ describe('sessions', () => {
     expect(list.data.sessions.map((s) => s.session_id)).toEqual([s2.session_id]);
     expect((await json(await call(`/api/state/nemo_agent/me/${s1.session_id}/latest`, { token }))).code).toBe(1002);
   });
+
+  it('returns the conversation of a session, oldest first, only to its owner', async () => {
+    const { token } = await mintToken();
+    const { session_id } = await newSession(token);
+    const turn = await call('/run_sse', {
+      method: 'POST',
+      token,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ app_name: 'nemo_agent', session_id, new_message: { parts: [{ text: 'status' }] } }),
+    });
+    await turn.text();
+    const chat = await json<{ messages: { role: string; text: string; at: number }[] }>(
+      await call(`/api/sessions/${session_id}/chat`, { token }),
+    );
+    expect(chat.data.messages.map((m) => m.role)).toEqual(['user', 'model']);
+    expect(chat.data.messages[0]!.text).toBe('status');
+    expect(chat.data.messages[1]!.text).toMatch(/Timeline/);
+    const limited = await json<{ messages: unknown[] }>(
+      await call(`/api/sessions/${session_id}/chat?limit=1`, { token }),
+    );
+    expect(limited.data.messages).toHaveLength(1);
+    expect((await call(`/api/sessions/${session_id}/chat?limit=0`, { token })).status).toBe(400);
+    const other = await mintToken();
+    expect((await json(await call(`/api/sessions/${session_id}/chat`, { token: other.token }))).code).toBe(1002);
+  });
 });

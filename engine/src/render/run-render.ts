@@ -12,6 +12,7 @@ import type { Job } from '../jobs/job-store.ts';
 import { buildRender } from './build-render.ts';
 import { toSrt, toVtt } from './captions/subtitle-files.ts';
 import { probeInputs } from './inputs.ts';
+import { makePoster, withPosterKeyframes } from './poster.ts';
 
 export async function runRender(job: Job, req: RenderRequest, cfg: EngineConfig): Promise<void> {
   const signal = job.abort.signal;
@@ -35,7 +36,9 @@ export async function runRender(job: Job, req: RenderRequest, cfg: EngineConfig)
       outputPath,
     });
     for (const f of plan.files) await writeFile(f.path, f.content);
-    await runFfmpeg(plan.args, {
+    // Poster candidates become keyframes, so choosing the poster reads five frames, not five GOPs.
+    const args = req.output.poster_url ? withPosterKeyframes(plan.args, plan.durationMs, req.draft.fps) : plan.args;
+    await runFfmpeg(args, {
       signal,
       durationMs: plan.durationMs,
       // The last few percent are the upload.
@@ -52,6 +55,24 @@ export async function runRender(job: Job, req: RenderRequest, cfg: EngineConfig)
       const vtt = join(dir, 'captions.vtt');
       await writeFile(vtt, toVtt(plan.captions));
       await putFile(req.output.vtt_url, vtt, 'text/vtt', signal);
+    }
+    if (req.output.poster_url) {
+      // A share page without a poster still plays: a poster that cannot be made never fails the render.
+      try {
+        const { draft } = req;
+        const poster = await makePoster(
+          outputPath,
+          dir,
+          { width: draft.w, height: draft.h, durationMs: plan.durationMs, fps: draft.fps },
+          signal,
+        );
+        await putFile(req.output.poster_url, poster.path, 'image/jpeg', signal);
+      } catch (err) {
+        if (signal.aborted) throw err;
+        console.warn(
+          JSON.stringify({ level: 'warn', job: job.state.job_id, poster: (err as Error).message.slice(0, 300) }),
+        );
+      }
     }
     // The MP4 goes last: when it exists at the output URL, everything else is there too.
     const size = await putFile(req.output.url, outputPath, 'video/mp4', signal);
