@@ -18,6 +18,7 @@ import { render, renderDocs } from './routes/render.ts';
 import { sessionDocs, sessions } from './routes/sessions.ts';
 import { share, shareDocs } from './routes/share.ts';
 import { state, stateDocs } from './routes/state.ts';
+import { transcript, transcriptDocs } from './routes/transcript.ts';
 import { tus, tusDiscovery, tusDocs } from './routes/tus.ts';
 import { uploadDocs, uploads } from './routes/uploads.ts';
 
@@ -42,6 +43,7 @@ app.route('/', register);
 app.route('/api', sessions);
 app.route('/api/credits', credits);
 app.route('/api/state', state);
+app.route('/api/transcript', transcript);
 app.route('/api/blob', blob);
 app.route('/api/render/proxy/lambda', render);
 app.route('/api/preview', preview);
@@ -58,6 +60,7 @@ app.route(
     ...sessionDocs,
     ...creditDocs,
     ...stateDocs,
+    ...transcriptDocs,
     ...blobDocs,
     ...uploadDocs,
     ...tusDocs,

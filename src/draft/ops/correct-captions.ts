@@ -18,16 +18,15 @@ export const correctCaptionsArgs = z.object({
 
 const captionTrack = (draft: Draft) => draft.t.find((t): t is TextTrack => t.tt === 7 && t.m.kind === 'caption');
 
-/** A caption with the fixes applied to its words (and its text rebuilt from them). */
+/** A caption with the fixes applied to its words (text rebuilt from them), or to its text. */
 function correctSegment(seg: TextSegment, glossary: GlossaryEntry[], language: string | undefined): TextSegment {
-  if (seg.m.words?.length) {
-    const words = applyGlossary(seg.m.words, glossary, language);
+  const words = seg.m.words ? applyGlossary(seg.m.words, glossary, language) : undefined;
+  if (words && JSON.stringify(words) !== JSON.stringify(seg.m.words))
     return { ...seg, text: captionText(words, language), m: { ...seg.m, words } };
-  }
-  // A caption without word timings (typed in by hand): replace in its text.
+  // No word matched (or the caption was typed by hand): replace in its text, leaving the rest as written.
   let text = seg.text;
   for (const fix of glossary) text = text.split(fix.from).join(fix.to);
-  return { ...seg, text };
+  return text === seg.text ? seg : { ...seg, text };
 }
 
 export const correctCaptions = defineOp({
