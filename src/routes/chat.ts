@@ -45,6 +45,9 @@ export const RunSseBody = z
       ctx.addIssue({ code: 'custom', path: ['new_message', 'parts'], message: 'needs a part with non-empty text' });
   });
 
+/** Longest chat message (a pasted script of ~15,000 words fits). */
+export const MAX_MESSAGE_CHARS = 100_000;
+
 /** The author of every event, as the skill's clients expect. */
 export const AGENT_NAME = 'nemo_agent';
 
@@ -58,8 +61,14 @@ chat.post('/run_sse', async (c) => {
   const text = message.parts
     .map((p) => p.text ?? '')
     .join('\n')
-    .trim()
-    .slice(0, 4000);
+    .trim();
+  // A pasted script is long; a message is never cut short silently (it used to stop at 4,000).
+  if (text.length > MAX_MESSAGE_CHARS)
+    throw new AppError(
+      ErrorCode.BAD_REQUEST,
+      `Invalid body: the message has ${text.length} characters, more than ${MAX_MESSAGE_CHARS} (the limit); send it in parts`,
+      { max_chars: MAX_MESSAGE_CHARS },
+    );
   const user = c.var.user;
   const session = await user.getSession(sessionId);
   const origin = publicOrigin(c.env, c.req.url);

@@ -13,6 +13,7 @@ import { textRule, titleRule } from './rules-overlay.ts';
 import { captionsRule, fillersRule, pausesRule } from './rules-speech.ts';
 import { appendRule, aspectRule, rangeRule, reorderRule, speedRule } from './rules-timeline.ts';
 import { correctionRule, cutWordsRule, wordEverywhereRule } from './rules-words.ts';
+import { extractScript } from './script-request.ts';
 import type { Plan, PlanCall, PlanInput, Planner } from './types.ts';
 
 /** Order matters only for which rule claims a clause first; calls keep the request's order. */
@@ -113,7 +114,8 @@ export function planEmbedded(input: PlanInput): Plan {
   const zh = langOf(input.language) === 'zh';
   const calls: PlanCall[] = [];
   const notes: string[] = [];
-  const clauses = splitClauses(input.text);
+  const script = extractScript(input.text);
+  const clauses = splitClauses(script ? script.request : input.text);
   for (const raw of clauses) {
     const clause = makeClause(raw, normalizeText);
     const ctx: RuleCtx = {
@@ -137,6 +139,14 @@ export function planEmbedded(input: PlanInput): Plan {
       if (result.note) notes.push(result.note);
     }
     for (const c of clauseCalls) if (c.name === 'undo' || !calls.some((p) => sameCall(p, c))) calls.push(c);
+  }
+  if (script) {
+    // The script's captions replace the recognised ones the request part asked for.
+    const at = calls.findIndex((c) => c.name === 'add_captions');
+    const style = at >= 0 ? calls[at]!.args : {};
+    const scripted = { name: 'captions_from_script', args: { ...style, script: script.script } };
+    if (at >= 0) calls.splice(at, 1, scripted);
+    else calls.push(scripted);
   }
   if (calls.length === 0 && notes.length === 0) return { calls: [], clarify: clarifyNothing(zh) };
   shiftLaterCuts(calls);

@@ -3,6 +3,7 @@ import { addCaptions } from './add-captions.ts';
 import { addMusic } from './add-music.ts';
 import { addText, setTitle } from './add-text.ts';
 import { denoise, mute, normalizeLoudness, setVolume } from './audio-ops.ts';
+import { captionsFromScript } from './captions-from-script.ts';
 import { appendClips, placeMedia, reorder } from './clips.ts';
 import { CONTROL_TOOLS, type ControlToolName } from './control.ts';
 import { correctCaptions, setCaptionText } from './correct-captions.ts';
@@ -42,6 +43,7 @@ export const EDIT_OPS: Record<string, EditOp> = Object.fromEntries(
     restoreWords,
     correctCaptions,
     setCaptionText,
+    captionsFromScript,
   ].map((op) => [op.name, op as unknown as EditOp]),
 );
 
