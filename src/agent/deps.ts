@@ -1,6 +1,8 @@
 /** What a chat turn needs from the outside world; the route wires these to the UserDO, R2, the engine and renders. */
+
 import type { MediaAnalysis, MediaInfo } from '../draft/ops/types.ts';
 import type { Draft } from '../draft/schema.ts';
+import type { Proposal } from './dry-run.ts';
 import type { Planner } from './planner/types.ts';
 
 export interface MediaRow extends MediaInfo {
@@ -45,6 +47,9 @@ export interface TurnDeps {
   /** Absent when no render service is wired: export then answers with the REST path to use. */
   render?: RenderHooks;
   appendChat?(entries: { role: 'user' | 'model'; text: string }[]): Promise<void>;
+  /** The last dry run's proposal ("ok, do it" applies it); absent: dry runs are not remembered. */
+  loadProposal?(): Promise<Proposal | null>;
+  saveProposal?(proposal: Proposal | null): Promise<void>;
 }
 
 export interface TurnOptions {

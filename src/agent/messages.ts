@@ -139,6 +139,8 @@ export const TEXT = {
     credits: (b: { available: number; frozen: number; total: number }) =>
       `You have ${b.available} credits available (${b.frozen} frozen, ${b.total} in total).`,
     nothingToUndo: 'There is nothing to undo.',
+    proposalStale:
+      'The timeline changed since I proposed those cuts, so I did not apply them: ask "what would you cut?" again.',
     nothingToRedo: 'There is nothing to redo.',
     undone: (op: string) => `undid the last edit (${opList(op)})`,
     redone: (op: string) => `redid ${opList(op)}`,
@@ -158,6 +160,7 @@ export const TEXT = {
     credits: (b: { available: number; frozen: number; total: number }) =>
       `可用积分 ${b.available}（冻结 ${b.frozen}，共 ${b.total}）。`,
     nothingToUndo: '没有可以撤销的操作。',
+    proposalStale: '提出那些剪辑之后时间线已经变了，所以没有执行：请再问一次“会剪掉什么”。',
     nothingToRedo: '没有可以重做的操作。',
     undone: (op: string) => `已撤销上一步（${opList(op, 'zh')}）`,
     redone: (op: string) => `已重做（${opList(op, 'zh')}）`,

@@ -13,6 +13,7 @@ import { langOf, summarizeTracks } from '../draft/summary.ts';
 import { AppError } from '../lib/errors.ts';
 import { describeIssues } from '../lib/validate.ts';
 import type { MediaRow, TurnDeps, TurnOptions } from './deps.ts';
+import { dryRun } from './dry-run.ts';
 import { TurnError } from './errors.ts';
 import { describeChange, type Lang, TEXT, uploadHelp } from './messages.ts';
 import type { PlanCall } from './planner/types.ts';
@@ -173,8 +174,9 @@ export async function runTurn(sink: EventSink, deps: TurnDeps, message: string, 
     const canPlace = draft.t.length === 0 && media.some((m) => m.kind !== 'audio');
     const ctx = { media, analysis: {}, language: deps.language };
     const placed = canPlace ? placeMedia.apply(draft, {}, ctx) : null;
+    const proposal = (await deps.loadProposal?.().catch(() => null)) ?? null;
     const plan = await deps.planner
-      .plan({ text: message, language: deps.language, draft: placed ?? draft, media })
+      .plan({ text: message, language: deps.language, draft: placed ?? draft, media, proposal })
       .catch((err: unknown) => {
         console.error(
           JSON.stringify({ level: 'error', msg: 'planner failed', planner: deps.planner.name, error: String(err) }),
@@ -186,6 +188,14 @@ export async function runTurn(sink: EventSink, deps: TurnDeps, message: string, 
       });
     if (plan.clarify) {
       finalText = `${plan.clarify}\n${text.nothing} ${summarizeTracks(draft, deps.language)}`;
+    } else if (plan.confirms !== undefined && plan.confirms !== version) {
+      finalText = `${text.proposalStale}\n${summarizeTracks(draft, deps.language)}`;
+    } else if (plan.dryRun) {
+      const apply = (call: PlanCall) => applyEdit(sink, deps, state!, call, media, lang);
+      const start = placed && state.working.t.length === 0 ? placed : state.working;
+      state.working = start;
+      finalText = await dryRun(apply, state, plan.calls, lang, deps.saveProposal);
+      state.working = draft;
     } else {
       const wantsEdit = plan.calls.some((c) => EDIT_OPS[c.name] || c.name === 'render');
       const calls: PlanCall[] = placed && wantsEdit ? [{ name: 'place_media', args: {} }, ...plan.calls] : plan.calls;
@@ -196,6 +206,7 @@ export async function runTurn(sink: EventSink, deps: TurnDeps, message: string, 
         else throw new TurnError('UNKNOWN_TOOL', `Unknown operation ${call.name}.`);
       }
       await commitPending(state, deps);
+      if (plan.confirms !== undefined) await deps.saveProposal?.(null);
       const head = state.changes.length ? text.changed(state.changes) : state.replies.length ? '' : text.nothing;
       finalText = [head, ...state.replies, summarizeTracks(state.working, deps.language)].filter(Boolean).join('\n');
     }

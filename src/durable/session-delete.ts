@@ -49,6 +49,8 @@ export function deleteSessionState(sql: SqlStorage, sessionId: string, nowMs: nu
   const tus = (sql.exec('SELECT id FROM tus_uploads WHERE session_id = ?', sessionId).toArray() as { id: string }[])
     .map((r) => removeTusUpload(sql, r.id, sessionId))
     .filter((u): u is TusUpload => u !== null);
+  // Its previews and a waiting dry-run proposal live under the owner's prefix too.
+  if (userId) prefixes.push(`u/${userId}/previews/${sessionId}/`, `u/${userId}/proposals/${sessionId}.json`);
   deleteSessionRows(sql, sessionId);
   return { userId, keys: media.map((m) => m.r2_key), prefixes, tus, cancelledJobs, cancelledRenders };
 }

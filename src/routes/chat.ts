@@ -7,6 +7,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { analyseMedia } from '../agent/analysis.ts';
 import type { MediaRow, TurnDeps } from '../agent/deps.ts';
+import type { Proposal } from '../agent/dry-run.ts';
 import { selectPlanner } from '../agent/planner/select.ts';
 import { sseStream } from '../agent/sse.ts';
 import { runTurn } from '../agent/turn.ts';
@@ -44,6 +45,9 @@ export const RunSseBody = z
     else if (!message.parts.some((p) => p.text?.trim()))
       ctx.addIssue({ code: 'custom', path: ['new_message', 'parts'], message: 'needs a part with non-empty text' });
   });
+
+/** Under the owner's prefix, so deleting the user (or the session's objects) removes it too. */
+const proposalKey = (userId: string, sessionId: string) => `u/${userId}/proposals/${sessionId}.json`;
 
 /** Longest chat message (a pasted script of ~15,000 words fits). */
 export const MAX_MESSAGE_CHARS = 100_000;
@@ -120,6 +124,15 @@ chat.post('/run_sse', async (c) => {
       status: (renderId) => getRenderStatus(c.env, userId, origin, renderId),
     },
     appendChat: (entries) => user.appendChat(sessionId, entries),
+    // A dry run's proposal waits beside the session's uploads until "ok, do it" (or the next dry run).
+    loadProposal: async () => {
+      const stored = await c.env.MEDIA.get(proposalKey(userId, sessionId));
+      return stored ? ((await stored.json()) as Proposal) : null;
+    },
+    saveProposal: async (proposal) => {
+      if (proposal) await c.env.MEDIA.put(proposalKey(userId, sessionId), JSON.stringify(proposal));
+      else await c.env.MEDIA.delete(proposalKey(userId, sessionId));
+    },
   };
   const heartbeatMs = Number((c.env as unknown as Record<string, unknown>).CHAT_HEARTBEAT_MS) || undefined;
   const { sink, response, close } = sseStream(AGENT_NAME, { partials: body.streaming !== false });

@@ -6,13 +6,21 @@
  */
 import { langOf } from '../../draft/summary.ts';
 import { normalizeText, numbersToDigits } from './numbers.ts';
-import { makeClause, QUOTE_RE, type Rule, type RuleCtx } from './rule-kit.ts';
+import { call, makeClause, QUOTE_RE, type Rule, type RuleCtx } from './rule-kit.ts';
 import { denoiseRule, fadeRule, loudnessRule, musicRule, muteRule, volumeRule } from './rules-audio.ts';
 import { creditsRule, renderRule, stateRule, undoRule, uploadRule } from './rules-control.ts';
 import { textRule, titleRule } from './rules-overlay.ts';
 import { captionsRule, fillersRule, pausesRule } from './rules-speech.ts';
 import { appendRule, aspectRule, rangeRule, reorderRule, speedRule } from './rules-timeline.ts';
-import { correctionRule, cutWordsRule, wordEverywhereRule } from './rules-words.ts';
+import {
+  CONFIRM,
+  correctionRule,
+  cutWordsRule,
+  DRY_RUN,
+  DRY_RUN_ASK,
+  retakesRule,
+  wordEverywhereRule,
+} from './rules-words.ts';
 import { extractScript } from './script-request.ts';
 import type { Plan, PlanCall, PlanInput, Planner } from './types.ts';
 
@@ -26,6 +34,7 @@ const RULES: Rule[] = [
   correctionRule,
   cutWordsRule,
   wordEverywhereRule,
+  retakesRule,
   pausesRule,
   fillersRule,
   captionsRule,
@@ -47,7 +56,7 @@ const RULES: Rule[] = [
 ];
 
 /** Rules that stand down when another rule already read the clause a different way. */
-const WORD_EDITS = ['correct_captions', 'cut_words', 'remove_word_everywhere'];
+const WORD_EDITS = ['correct_captions', 'cut_words', 'remove_word_everywhere', 'remove_retakes'];
 const YIELDS_TO: Record<string, string[]> = {
   append: ['reorder', 'music', 'title', 'text', 'captions', ...WORD_EDITS],
   range: ['trim_pauses', 'remove_fillers', 'captions', 'title', 'text', 'music', 'speed', 'fade', ...WORD_EDITS],
@@ -112,10 +121,27 @@ function clarifyNothing(zh: boolean): string {
 
 export function planEmbedded(input: PlanInput): Plan {
   const zh = langOf(input.language) === 'zh';
+  const said = input.text.trim();
+  // "ok, do it" after a dry run applies exactly what was proposed (the turn checks the version).
+  if (input.proposal?.calls.length && said.length <= 40 && CONFIRM.test(said) && /\S/.test(said))
+    return { calls: input.proposal.calls, confirms: input.proposal.version };
+  if (DRY_RUN.test(normalizeText(said))) {
+    // Plan the request without the question ("which takes would you drop" → "which takes drop");
+    // a bare "what would you cut?" asks about the usual cuts for talking footage.
+    const rest = normalizeText(said).replace(new RegExp(DRY_RUN_ASK.source, 'g'), ' ');
+    const inner = planEmbedded({ ...input, text: rest, proposal: null });
+    const cuts = inner.calls.filter((c) => c.name !== 'render');
+    return {
+      calls: inner.clarify || cuts.length === 0 ? [call('trim_pauses'), call('remove_fillers')] : cuts,
+      dryRun: true,
+    };
+  }
   const calls: PlanCall[] = [];
   const notes: string[] = [];
   const script = extractScript(input.text);
-  const clauses = splitClauses(script ? script.request : input.text);
+  // The dry-run question itself ("what would you cut") is not a cut: plan what remains of the request.
+  const request = script ? script.request : input.text;
+  const clauses = splitClauses(request);
   for (const raw of clauses) {
     const clause = makeClause(raw, normalizeText);
     const ctx: RuleCtx = {

@@ -52,3 +52,30 @@ export const wordEverywhereRule: Rule = {
     return { calls: [call('remove_fillers', { extra_words: clause.quotes })] };
   },
 };
+
+export const retakesRule: Rule = {
+  name: 'remove_retakes',
+  match: ({ clause }) => {
+    const text = clause.bare;
+    const en =
+      /\b(retakes?|re-?takes?|repeated (?:takes?|sentences?|lines?)|false starts?|start(?:ed)? over|said (?:it )?twice)\b/.test(
+        text,
+      ) ||
+      /\b(keep|use) (?:only )?(?:my |the )?(?:last|final|best) takes?\b/.test(text) ||
+      /\bwhich takes?\b/.test(text);
+    const zh = /重复的(?:部分|句子|地方|片段)?|重录|重说|说了两遍|最后一遍|口误重来/.test(text);
+    return en || zh ? { calls: [call('remove_retakes')] } : null;
+  },
+};
+
+/** "what would you cut?", "dry run", "先看看会剪掉什么": plan as usual, then only describe. */
+export const DRY_RUN =
+  /\b(what would you (?:cut|remove|drop|trim)|which (?:takes?|parts?|words?|bits?) would you (?:cut|remove|drop|keep)|dry[- ]run|preview (?:the )?cuts?|(?:show|tell) me what you(?:'d| would) (?:cut|remove)|before (?:you )?cut(?:ting)?)\b|会剪掉什么|会删掉什么|会剪哪些|先看看|先别剪|预览.{0,4}剪/;
+
+/** The asking part of a dry-run question, removed before the rest is planned. */
+export const DRY_RUN_ASK =
+  /\bwhat would you\b|\bwould you\b|\bdry[- ]run\b|\bpreview\b|\b(?:show|tell) me what you(?:'d| would)\b|\bbefore (?:you )?cut(?:ting)?\b|会剪掉什么|会删掉什么|会剪哪些|先看看|先别剪|预览/;
+
+/** "ok, do it": apply the last dry run's proposal. */
+export const CONFIRM =
+  /^(?:ok(?:ay)?|yes|yep|yeah|sure|great|perfect|fine|good)?[,.!\s]*(?:go ahead|do it|do that|apply (?:it|that|them)|make it so|sounds good|let'?s do it|proceed)?[.!\s]*$|^(?:好的?|可以|行|没问题)?[，,。！!\s]*(?:执行|照做|就这样(?:做|剪)?|确认|开始吧|剪吧)?[。！!\s]*$/i;

@@ -13,6 +13,10 @@ export interface Plan {
   clarify?: string;
   /** Things said to the user alongside the calls (e.g. "those clips are already on the timeline"). */
   notes?: string[];
+  /** "What would you cut?": run the edits on a copy and describe them; change nothing. */
+  dryRun?: boolean;
+  /** "ok, do it": these calls are the proposal computed on this draft version (agent/dry-run.ts). */
+  confirms?: number;
 }
 
 export interface PlanInput {
@@ -21,6 +25,8 @@ export interface PlanInput {
   language: string;
   draft: Draft;
   media: readonly MediaInfo[];
+  /** The edits a previous dry run proposed, if any. */
+  proposal?: { calls: PlanCall[]; version: number } | null;
 }
 
 export interface Planner {

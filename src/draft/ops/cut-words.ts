@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { Draft } from '../schema.ts';
 import { rippleDelete } from './ripple.ts';
 import { sourcePointToTimeline } from './timeline.ts';
-import { defineOp, type OpContext, OpError } from './types.ts';
+import { defineOp, type Interval, type OpContext, OpError } from './types.ts';
 import { clone, finish, requireMainVideo } from './util.ts';
 import { findPhrase, type LocatedWord, locateWords } from './word-match.ts';
 
@@ -53,6 +53,32 @@ function at(draft: Draft, w: LocatedWord, t: number): number {
   return sourcePointToTimeline(draft, w.src, t) ?? w.at!;
 }
 
+/**
+ * The timeline range that removes kept words `first..last` (indices into `words`) with the pauses
+ * around them, keeping `margin_after_ms` after the word before and `margin_before_ms` before the
+ * word after, and never reaching into either.
+ */
+export function runRange(
+  draft: Draft,
+  words: readonly LocatedWord[],
+  first: number,
+  last: number,
+  margins: { margin_after_ms: number; margin_before_ms: number },
+): Interval {
+  const run = words.slice(first, last + 1).filter((w) => w.at !== null);
+  if (run.length === 0) throw new OpError('already_cut', 'Those words are already cut.', '这些词已经剪掉了。');
+  const prev = words.slice(0, first).findLast((w) => w.at !== null);
+  const next = words.slice(last + 1).find((w) => w.at !== null);
+  const start = Math.min(...run.map((w) => at(draft, w, w.s)));
+  const end = Math.max(...run.map((w) => at(draft, w, w.e)));
+  const prevEnd = prev ? at(draft, prev, prev.e) : null;
+  const nextStart = next ? at(draft, next, next.s) : null;
+  return {
+    s: prevEnd === null ? start : Math.min(start, prevEnd + margins.margin_after_ms),
+    e: nextStart === null ? end : Math.max(end, nextStart - margins.margin_before_ms),
+  };
+}
+
 export const cutWords = defineOp({
   name: 'cut_words',
   description:
@@ -64,19 +90,9 @@ export const cutWords = defineOp({
     requireMainVideo(draft);
     const words = locateWords(draft, ctx);
     const { first, last } = resolveRun(words, args, ctx.language);
-    const run = words.slice(first, last + 1).filter((w) => w.at !== null);
-    if (run.length === 0) throw new OpError('already_cut', 'Those words are already cut.', '这些词已经剪掉了。');
-    const prev = words.slice(0, first).findLast((w) => w.at !== null);
-    const next = words.slice(last + 1).find((w) => w.at !== null);
-    const start = Math.min(...run.map((w) => at(draft, w, w.s)));
-    const end = Math.max(...run.map((w) => at(draft, w, w.e)));
-    const prevEnd = prev ? at(draft, prev, prev.e) : null;
-    const nextStart = next ? at(draft, next, next.s) : null;
-    // Keep the margins pause trimming keeps, but never reach into a neighbouring word.
-    const a = prevEnd === null ? start : Math.min(start, Math.max(prevEnd, prevEnd + args.margin_after_ms));
-    const b = nextStart === null ? end : Math.max(end, Math.min(nextStart, nextStart - args.margin_before_ms));
-    if (a <= 0 && b >= draft.d)
+    const range = runRange(draft, words, first, last, args);
+    if (range.s <= 0 && range.e >= draft.d)
       throw new OpError('cut_everything', 'That would cut the whole video.', '这样会把整个视频剪掉。');
-    return finish(rippleDelete(draft, [{ s: a, e: b }]));
+    return finish(rippleDelete(draft, [range]));
   },
 });

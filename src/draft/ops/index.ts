@@ -11,6 +11,7 @@ import { cutRange, trimTo } from './cut-range.ts';
 import { cutWords } from './cut-words.ts';
 import { fade } from './fade.ts';
 import { removeFillers } from './remove-fillers.ts';
+import { removeRetakes } from './remove-retakes.ts';
 import { removeTrack } from './remove-track.ts';
 import { restoreWords } from './restore-words.ts';
 import { setAspect } from './set-aspect.ts';
@@ -44,6 +45,7 @@ export const EDIT_OPS: Record<string, EditOp> = Object.fromEntries(
     correctCaptions,
     setCaptionText,
     captionsFromScript,
+    removeRetakes,
   ].map((op) => [op.name, op as unknown as EditOp]),
 );
 
