@@ -216,8 +216,18 @@ describe('embedded planner', () => {
     expect(ROWS.length).toBeGreaterThanOrEqual(40);
   });
 
+  it('a vague request for an edit gets the default polish, said plainly with undo', () => {
+    const result = plan('make it better');
+    expect(result.calls.map((c) => c.name)).toEqual([
+      'trim_pauses',
+      'remove_fillers',
+      'add_captions',
+      'normalize_loudness',
+    ]);
+    expect(result.notes?.[0]).toMatch(/default polish .* Say "undo" to revert it/);
+  });
+
   it.each([
-    ['make it better', 'en'],
     ['随便改改', 'zh'],
     ['add a title', 'en'],
     ['cut the middle part', 'en'],

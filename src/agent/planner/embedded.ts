@@ -9,6 +9,14 @@ import { normalizeText, numbersToDigits } from './numbers.ts';
 import { call, makeClause, QUOTE_RE, type Rule, type RuleCtx } from './rule-kit.ts';
 import { denoiseRule, fadeRule, loudnessRule, musicRule, muteRule, volumeRule } from './rules-audio.ts';
 import { creditsRule, renderRule, stateRule, undoRule, uploadRule } from './rules-control.ts';
+import {
+  looseCaptionsRule,
+  looseTitleRule,
+  onScreenTextRule,
+  polishRule,
+  relativeVolumeRule,
+  sendMeRule,
+} from './rules-loose.ts';
 import { textRule, titleRule } from './rules-overlay.ts';
 import { captionsRule, fillersRule, pausesRule } from './rules-speech.ts';
 import { appendRule, aspectRule, rangeRule, reorderRule, speedRule } from './rules-timeline.ts';
@@ -28,6 +36,7 @@ import type { Plan, PlanCall, PlanInput, Planner } from './types.ts';
 const RULES: Rule[] = [
   undoRule,
   renderRule,
+  sendMeRule,
   creditsRule,
   // Word edits name their words in quotes; they go before the captions and range rules, which
   // would otherwise read "change 'cards' in the captions" as "add captions".
@@ -35,6 +44,10 @@ const RULES: Rule[] = [
   cutWordsRule,
   wordEverywhereRule,
   retakesRule,
+  relativeVolumeRule,
+  looseCaptionsRule,
+  looseTitleRule,
+  onScreenTextRule,
   pausesRule,
   fillersRule,
   captionsRule,
@@ -53,16 +66,34 @@ const RULES: Rule[] = [
   rangeRule,
   stateRule,
   uploadRule,
+  polishRule,
 ];
 
 /** Rules that stand down when another rule already read the clause a different way. */
 const WORD_EDITS = ['correct_captions', 'cut_words', 'remove_word_everywhere', 'remove_retakes'];
 const YIELDS_TO: Record<string, string[]> = {
-  append: ['reorder', 'music', 'title', 'text', 'captions', ...WORD_EDITS],
-  range: ['trim_pauses', 'remove_fillers', 'captions', 'title', 'text', 'music', 'speed', 'fade', ...WORD_EDITS],
-  text: ['title', 'captions', ...WORD_EDITS],
-  title: WORD_EDITS,
-  captions: WORD_EDITS,
+  append: ['reorder', 'music', 'title', 'text', 'captions', 'captions_loose', 'on_screen_text', ...WORD_EDITS],
+  range: [
+    'trim_pauses',
+    'remove_fillers',
+    'captions',
+    'title',
+    'text',
+    'music',
+    'speed',
+    'fade',
+    'on_screen_text',
+    ...WORD_EDITS,
+  ],
+  text: ['title', 'captions', 'on_screen_text', 'captions_loose', ...WORD_EDITS],
+  title: [...WORD_EDITS, 'title_loose'],
+  captions: [...WORD_EDITS, 'captions_loose'],
+  music: ['relative_volume'],
+  on_screen_text: ['captions_loose'],
+  reorder: ['captions_loose', 'on_screen_text', 'title_loose'],
+  volume: ['relative_volume'],
+  aspect: ['loudness', 'captions', 'captions_loose'],
+  speed: ['relative_volume'],
   remove_fillers: WORD_EDITS,
   trim_pauses: WORD_EDITS,
 };
@@ -113,10 +144,12 @@ function shiftLaterCuts(calls: PlanCall[]): void {
 
 const sameCall = (a: PlanCall, b: PlanCall) => a.name === b.name && JSON.stringify(a.args) === JSON.stringify(b.args);
 
-function clarifyNothing(zh: boolean): string {
+/** One short question that repeats what was asked, never a generic list of examples. */
+function clarifyNothing(zh: boolean, text: string): string {
+  const said = text.length > 60 ? `${text.slice(0, 57)}…` : text;
   return zh
-    ? '我不太确定要改什么。你可以说：“剪掉停顿”、“加字幕”、“改成竖屏”、“背景音乐音量30%”、“加标题“你好””、“导出”。'
-    : 'I am not sure what to change. Try for example: "trim the pauses", "add captions", "make it 9:16", "add music.mp3 at 30%", "add a title \\"Hello\\"", or "export".';
+    ? `我没看出“${said}”要对视频做什么改动：是剪掉停顿、加字幕，还是别的？`
+    : `I could not tell what to change from "${said}": should I trim the pauses, add captions, or something else?`;
 }
 
 export function planEmbedded(input: PlanInput): Plan {
@@ -174,7 +207,7 @@ export function planEmbedded(input: PlanInput): Plan {
     if (at >= 0) calls.splice(at, 1, scripted);
     else calls.push(scripted);
   }
-  if (calls.length === 0 && notes.length === 0) return { calls: [], clarify: clarifyNothing(zh) };
+  if (calls.length === 0 && notes.length === 0) return { calls: [], clarify: clarifyNothing(zh, said) };
   shiftLaterCuts(calls);
   // Export runs last, on the edited timeline, whatever order it was asked in.
   const ordered = [

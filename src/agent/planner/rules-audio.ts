@@ -142,7 +142,7 @@ export const volumeRule: Rule = {
 };
 
 const LOUDNESS_WORDS =
-  /normali[sz]e|loudness|\blufs\b|level (?:out )?the (?:audio|sound|volume)|even out|响度|标准化|统一音量|音量均衡|平衡音量|音量一致/;
+  /normali[sz]e|loudness|\blufs\b|level (?:out )?the (?:audio|sound|volume)|even out|(?:volume|levels?|audio) (?:consistent|even)|consistent (?:volume|levels?|audio)|响度|标准化|统一音量|音量均衡|平衡音量|音量一致|音量统一/;
 
 export const loudnessRule: Rule = {
   name: 'loudness',

@@ -24,7 +24,11 @@ export const undoRule: Rule = {
   match: ({ clause }) => {
     const text = clause.bare;
     if (/\bredo\b|重做|恢复撤销|恢复上一步/.test(text)) return { calls: [call('redo')] };
-    if (!/\bundo\b|\brevert\b|\bgo back\b|\btake (?:that|it) back\b|撤销|撤回|回退|返回上一步|退回/.test(text))
+    if (
+      !/\bundo\b|\brevert\b|\bgo back\b|\btake (?:that|it) back\b|撤销|撤回|回退|返回上一步|退回|恢复原样|还原|刚才那个不要/.test(
+        text,
+      )
+    )
       return null;
     const times = /\btwice\b/.test(text)
       ? 2

@@ -13,7 +13,7 @@ function overlayText(ctx: RuleCtx, cue: RegExp): string | null {
   return text ? text : null;
 }
 
-function timing(ctx: RuleCtx, args: Record<string, unknown>, durationDefault: number): void {
+export function timing(ctx: RuleCtx, args: Record<string, unknown>, durationDefault: number): void {
   const text = ctx.clause.bare;
   const duration = timeAfter(text, /\bfor\b|持续|显示|停留|时长/);
   if (duration !== null) args.duration_ms = duration;

@@ -10,7 +10,8 @@ export const pausesRule: Rule = {
     const en =
       /\b(pauses?|silences?|silent (?:parts?|bits?|gaps?)|dead air|gaps?|awkward breaks?)\b/.test(text) &&
       !/\bsilence (?:the|my|all)\b/.test(text);
-    const zh = /停顿|空白|沉默|气口|卡顿/.test(text) || ZH_CUT_SILENCE.test(text);
+    const zh =
+      /停顿|空白|沉默|气口|卡顿|没说话|不说话|节奏.{0,4}(拖|慢)|太拖|紧凑/.test(text) || ZH_CUT_SILENCE.test(text);
     const padding = /\b(padding|margins?|breathing room)\b|留白|余量|留出/.test(text);
     const previous = ctx.planned.at(-1);
     if (!en && !zh && padding && previous?.name === 'trim_pauses') {

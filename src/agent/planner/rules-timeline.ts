@@ -7,7 +7,10 @@ import { findRange, findTimes } from './times.ts';
 
 const RATIO_RE = /\b(16|9|1|4)\s*(?::|x|×|\/|by|比)\s*(9|16|1|5)\b|(16|9|1|4)\s*比\s*(9|16|1|5)/;
 const ASPECT_WORDS: [RegExp, string][] = [
-  [/\b(vertical|portrait|tiktok|reels?|shorts|stories|story)\b|竖屏|竖版|竖向|竖着/, '9:16'],
+  [
+    /\b(vertical|portrait|tiktok|reels?|shorts|stories|story)\b(?![- ]style)|竖屏|竖版|竖向|竖着|抖音|快手|视频号|小红书/,
+    '9:16',
+  ],
   [/\b(horizontal|landscape|widescreen|wide|youtube)\b|横屏|横版|横向|宽屏/, '16:9'],
   [/\b(square)\b|正方形|方形|方屏/, '1:1'],
   [/\binstagram (?:feed|post)\b/, '4:5'],

@@ -62,7 +62,10 @@ export const retakesRule: Rule = {
         text,
       ) ||
       /\b(keep|use) (?:only )?(?:my |the )?(?:last|final|best) takes?\b/.test(text) ||
-      /\bwhich takes?\b/.test(text);
+      /\bwhich takes?\b/.test(text) ||
+      /\b(said (?:them|it|that|those)(?: lines?)? (?:again|twice)|repeat(?:ed)? myself|messed up .{0,30}(?:again|lines?|takes?))\b/.test(
+        text,
+      );
     const zh = /重复的(?:部分|句子|地方|片段)?|重录|重说|说了两遍|最后一遍|口误重来/.test(text);
     return en || zh ? { calls: [call('remove_retakes')] } : null;
   },
