@@ -152,7 +152,9 @@ describe('runTurn', () => {
     const out = await turn(deps, 'make it pop');
     expect(commits).toEqual([]);
     expect(calls(out)).toEqual([]);
-    expect(texts(out).at(-1)).toMatch(/could not tell what to change from "make it pop"[\s\S]*Nothing was changed\. Timeline/);
+    expect(texts(out).at(-1)).toMatch(
+      /could not tell what to change from "make it pop"[\s\S]*Nothing was changed\. Timeline/,
+    );
   });
 
   it('places the uploads first when the draft is empty, and answers in Chinese', async () => {
