@@ -29,6 +29,12 @@ export function describeChange(
         ? `已把 ${n} 个素材放上时间线（${after.w}×${after.h}）`
         : `placed ${n} uploaded clip(s) on the timeline (${after.w}×${after.h})`;
     }
+    case 'use_media': {
+      const names = (args.media_ids as string[]).map(mediaName).join(', ');
+      return zh
+        ? `时间线重新开始，只有 ${names}（从头开始，${after.w}×${after.h}）`
+        : `started the timeline over with only ${names} (from the start, ${after.w}×${after.h})`;
+    }
     case 'trim_pauses':
       return zh ? `已剪掉停顿，缩短 ${removed} 秒` : `trimmed the pauses (${removed}s shorter)`;
     case 'remove_fillers':

@@ -198,7 +198,10 @@ export async function runTurn(sink: EventSink, deps: TurnDeps, message: string, 
       state.working = draft;
     } else {
       const wantsEdit = plan.calls.some((c) => EDIT_OPS[c.name] || c.name === 'render');
-      const calls: PlanCall[] = placed && wantsEdit ? [{ name: 'place_media', args: {} }, ...plan.calls] : plan.calls;
+      // A request that names its own files ("only the first clip …") places them itself.
+      const picksFiles = plan.calls[0]?.name === 'use_media';
+      const calls: PlanCall[] =
+        placed && wantsEdit && !picksFiles ? [{ name: 'place_media', args: {} }, ...plan.calls] : plan.calls;
       state.replies.push(...(plan.notes ?? []));
       for (const call of calls) {
         if (isControlTool(call.name)) await applyControl(sink, deps, state, call, lang, opts);

@@ -9,6 +9,7 @@ import { normalizeText, numbersToDigits } from './numbers.ts';
 import { call, makeClause, QUOTE_RE, type Rule, type RuleCtx } from './rule-kit.ts';
 import { denoiseRule, fadeRule, loudnessRule, musicRule, muteRule, volumeRule } from './rules-audio.ts';
 import { creditsRule, renderRule, stateRule, undoRule, uploadRule } from './rules-control.ts';
+import { filesRule } from './rules-files.ts';
 import {
   looseCaptionsRule,
   looseTitleRule,
@@ -38,6 +39,7 @@ const RULES: Rule[] = [
   renderRule,
   sendMeRule,
   creditsRule,
+  filesRule,
   // Word edits name their words in quotes; they go before the captions and range rules, which
   // would otherwise read "change 'cards' in the captions" as "add captions".
   correctionRule,
@@ -72,8 +74,9 @@ const RULES: Rule[] = [
 /** Rules that stand down when another rule already read the clause a different way. */
 const WORD_EDITS = ['correct_captions', 'cut_words', 'remove_word_everywhere', 'remove_retakes'];
 const YIELDS_TO: Record<string, string[]> = {
-  append: ['reorder', 'music', 'title', 'text', 'captions', 'captions_loose', 'on_screen_text', ...WORD_EDITS],
+  append: ['reorder', 'music', 'title', 'text', 'captions', 'captions_loose', 'on_screen_text', 'files', ...WORD_EDITS],
   range: [
+    'files',
     'trim_pauses',
     'remove_fillers',
     'captions',
@@ -90,7 +93,7 @@ const YIELDS_TO: Record<string, string[]> = {
   captions: [...WORD_EDITS, 'captions_loose'],
   music: ['relative_volume'],
   on_screen_text: ['captions_loose'],
-  reorder: ['captions_loose', 'on_screen_text', 'title_loose'],
+  reorder: ['captions_loose', 'on_screen_text', 'title_loose', 'files'],
   volume: ['relative_volume'],
   aspect: ['loudness', 'captions', 'captions_loose'],
   speed: ['relative_volume'],

@@ -18,6 +18,7 @@ import { setAspect } from './set-aspect.ts';
 import { setSpeed } from './set-speed.ts';
 import { trimPauses } from './trim-pauses.ts';
 import type { ControlTool, EditOp } from './types.ts';
+import { useMedia } from './use-media.ts';
 
 export const EDIT_OPS: Record<string, EditOp> = Object.fromEntries(
   [
@@ -46,6 +47,7 @@ export const EDIT_OPS: Record<string, EditOp> = Object.fromEntries(
     setCaptionText,
     captionsFromScript,
     removeRetakes,
+    useMedia,
   ].map((op) => [op.name, op as unknown as EditOp]),
 );
 
