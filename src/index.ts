@@ -19,6 +19,7 @@ import { share, shareDocs } from './routes/share.ts';
 import { state, stateDocs } from './routes/state.ts';
 import { tus, tusDiscovery, tusDocs } from './routes/tus.ts';
 import { uploadDocs, uploads } from './routes/uploads.ts';
+import { verifyEmail, verifyEmailDocs } from './routes/verify-email.ts';
 
 export { UserDO } from './durable/user-do.ts';
 export { RenderWorkflow } from './workflows/render-workflow.ts';
@@ -38,6 +39,7 @@ app.use('*', apiCors);
 app.route('/health', health);
 app.route('/api/auth', auth);
 app.route('/', register);
+app.route('/', verifyEmail);
 app.route('/api', sessions);
 app.route('/api/credits', credits);
 app.route('/api/state', state);
@@ -53,6 +55,7 @@ app.route(
     ...healthDocs,
     ...authDocs,
     ...registerDocs,
+    ...verifyEmailDocs,
     ...sessionDocs,
     ...creditDocs,
     ...stateDocs,

@@ -13,12 +13,12 @@ export const DRAFT_LIMITS = {
    * Segments per draft. Many segments of one source are cut from one decode (decode-runs.ts), so
    * memory no longer grows with this; what is left per segment is a few small filters.
    */
-  maxSegments: 1000,
+  maxSegments: 500,
   /**
    * Segments cut from one source (a "trim the pauses" on a long talk makes many). Each is a branch
    * every decoded frame of its run visits until the branch ends: CPU, not memory.
    */
-  maxSegmentsPerSource: 800,
+  maxSegmentsPerSource: 400,
   /** Inputs the engine opens per draft: each is a decoder (~20-60 MB at 1080p). */
   maxDecodes: 150,
   /** Separate decodes of one source (reordered or repeated uses each need another, decode-runs.ts). */

@@ -47,6 +47,11 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX tus_uploads_updated ON tus_uploads(updated_at);`,
   // tus: HEAD must repeat the creation's Upload-Metadata as the client sent it.
   'ALTER TABLE tus_uploads ADD COLUMN metadata TEXT',
+  // Email verification before registration credits (src/durable/email-verification.ts): at most one
+  // unused row (a new registration replaces it); used rows stay so a replayed link is recognised.
+  `CREATE TABLE email_verifications (
+     token_hash TEXT PRIMARY KEY, email_hash TEXT NOT NULL, created_at INTEGER NOT NULL,
+     expires_at INTEGER NOT NULL, used_at INTEGER);`,
 ];
 
 export function migrate(sql: SqlStorage): void {

@@ -32,12 +32,12 @@ const cases: [string, (d: Draft, media: string) => unknown, RegExp][] = [
       // Three sources, so no one source reaches its own limit first.
       d.t[0]!.sg = Array.from({ length: DRAFT_LIMITS.maxSegments + 1 }, (_, i) => seg(`${media}_${i % 3}`, i));
     },
-    /at most 1000 per draft/,
+    /at most 500 per draft/,
   ],
   [
     'segments per source',
     (d, media) => (d.t[0]!.sg = Array.from({ length: DRAFT_LIMITS.maxSegmentsPerSource + 1 }, (_, i) => seg(media, i))),
-    /field `draft\.t\.0\.sg\.800\.src`.*at most 800 per source/,
+    /field `draft\.t\.0\.sg\.400\.src`.*at most 400 per source/,
   ],
   [
     'decodes per source (one moment repeated)',
