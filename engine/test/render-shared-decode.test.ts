@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRender } from '../src/render/build-render.ts';
-import { durationMs, ffmpeg, grayCrop, mean } from './media.ts';
+import { renderToFile, setUp } from './fixtures.ts';
+import { durationMs, ffmpeg, grayCrop, mean, meanVolumeDb, silences } from './media.ts';
 
 const exec = promisify(execFile);
 const N = 200;
@@ -77,6 +78,44 @@ describe('many segments of one source', () => {
       const halfSecondLater = mean(await grayCrop(source, k * 0.15 + 0.54, crop));
       expect(Math.abs(got - want), `segment ${k}: ${got} vs ${want}`).toBeLessThan(10);
       expect(Math.abs(got - halfSecondLater)).toBeGreaterThan(40);
+    }
+  });
+
+  it('through the engine API: 400 cuts (the per-source cap) in two speeds, over http, graph in a script file', async () => {
+    const fx = await setUp();
+    try {
+      await ffmpeg(
+        ...['-f', 'lavfi', '-i', 'testsrc2=s=320x240:r=25', '-f', 'lavfi', '-i', 'sine=f=300:r=48000'],
+        ...['-t', '61', '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '50', '-c:a', 'aac', '-ac', '1'],
+        join(fx.dir, 'long.mp4'),
+      );
+      // Even cuts at normal speed, odd ones at 1.5×: two forward runs, two decodes.
+      const sg = Array.from({ length: 400 }, (_, i) => ({
+        id: `s${i}`,
+        src: 'long',
+        s: i * 100,
+        d: 100,
+        in: i * 150,
+        m: i % 2 ? { speed: 1.5 } : {},
+      }));
+      const draft = { w: 320, h: 240, fps: 25, d: 40_000, t: [{ id: 'v', tt: 0 as const, m: {}, sg }] };
+      const inputs = { long: { url: fx.files.url('long.mp4'), kind: 'video' } };
+      const output = { url: fx.files.url('many.mp4') };
+      // The plan this draft gets (pure): two inputs, and a graph too long for one argument.
+      const plan = buildRender({ v: 1, ...draft } as never, {
+        inputs: new Map([['long', { url: 'x', kind: 'video', hasAudio: true, durationMs: 61_000, audioChannels: 1 }]]),
+        ...{ tmpDir: fx.dir, fontsDir: fx.dir, fonts: { latin: '', cjk: '' }, preset: 'ultrafast', outputPath: 'o' },
+      });
+      expect(plan.args.filter((a) => a === '-i')).toHaveLength(2);
+      expect(plan.args).toContain('-filter_complex_script');
+      const { path } = await renderToFile(fx, { draft, inputs, output, preset: 'ultrafast' }, 'many');
+      expect(Math.abs((await durationMs(path, 'v')) - 40_000)).toBeLessThanOrEqual(40);
+      expect(Math.abs((await durationMs(path, 'a')) - 40_000)).toBeLessThanOrEqual(25);
+      // The mono tone is on both sides at full level all the way (no silent or missing cut).
+      expect(await meanVolumeDb(path)).toBeGreaterThan(-25);
+      expect(await silences(path, -50, 0.05)).toEqual([]);
+    } finally {
+      await fx.close();
     }
   });
 });

@@ -5,6 +5,7 @@ import { buildRender } from '../src/render/build-render.ts';
 import type { RenderInput } from '../src/render/inputs.ts';
 import {
   audioCutFilters,
+  gridFrames,
   imageCutFilters,
   keepExpression,
   runPrelude,
@@ -18,18 +19,27 @@ describe('filter strings of one cut', () => {
     expect(runPrelude([cut], ['scale=320:240'], 30, 0).join(',')).toBe(
       "select='between(t,1.400,2.000)',setpts=(PTS-STARTPTS)/2,scale=320:240,fps=30",
     );
+    // At 5 fps a frame (0.4 s of source at speed 2) is longer than the 100 ms slack: the slack grows.
+    expect(runPrelude([cut], [], 5, 0)[0]).toBe("select='between(t,1.100,2.300)'");
     expect(runPrelude([{ ...cut, speed: 1 }], [], 25, 200)).toEqual([
       "select='between(t,1.400,2.000)'",
       'setpts=PTS-STARTPTS',
       'fps=25',
       'tpad=stop_mode=clone:stop_duration=0.200',
     ]);
-    // 1.5 s into the source at speed 2 is 0.75 s into the retimed run.
-    expect(videoCutFilters(cut, ['fade=t=in:st=0:d=0.100']).join(',')).toBe(
-      'trim=start=0.750:end=0.950,setpts=PTS-STARTPTS,fade=t=in:st=0:d=0.100',
+    // 1.5 s into the source at speed 2 is 0.75 s into the retimed run; a frame of slack, then 5 frames.
+    expect(videoCutFilters(cut, 25, 5, ['fade=t=in:st=0:d=0.100']).join(',')).toBe(
+      'trim=start=0.750:end=0.990,trim=end_frame=5,setpts=PTS-STARTPTS,fade=t=in:st=0:d=0.100',
     );
     // Nothing that buffers frames is left in a branch (one per segment).
-    expect(videoCutFilters(cut, []).join(',')).not.toMatch(/fps|tpad|loop/);
+    expect(videoCutFilters(cut, 25, 5, []).join(',')).not.toMatch(/fps|tpad|loop/);
+  });
+
+  it('frames per cut follow the timeline grid: 100 ms cuts at 25 fps alternate 3 and 2, summing exactly', () => {
+    const counts = Array.from({ length: 400 }, (_, k) => gridFrames(k * 100, 100, 25));
+    expect(counts.slice(0, 4)).toEqual([3, 2, 3, 2]);
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(1000); // 40 s at 25 fps
+    expect(gridFrames(0, 1, 30)).toBe(1); // a sub-frame cut still shows a frame
   });
 
   it('audio: exact source range, tempo, padded to the duration, volume and fades', () => {
@@ -86,6 +96,9 @@ describe('forward runs', () => {
     ]);
     expect(many.get('a')).toBe(1 + 3);
     expect(decodesPerSource([{ tt: 0, sg: sg(100, 'a', 0) }]).get('a')).toBe(100); // the same 100 ms, 100 times
+    // A run is retimed as a whole: two speeds are two groups (10 cuts each: one decode each).
+    const mixed = sg(20, 'a').map((x, i) => ({ ...x, m: { speed: i % 2 ? 1.5 : 1 } }));
+    expect(decodesPerSource([{ tt: 0, sg: mixed }]).get('a')).toBe(2);
   });
 });
 
@@ -131,8 +144,8 @@ describe('the render plan', () => {
   it('a still used many times is looped once and cut by frame numbers', () => {
     const p = plan(20, 'image');
     expect(inputsOf(p.args)).toBe(1);
-    expect(p.graph).toContain('loop=loop=59:size=1:start=0'); // 20 × round(2.5) frames at 25 fps
-    expect(p.graph).toContain('trim=start_frame=57:end_frame=60');
+    expect(p.graph).toContain('loop=loop=49:size=1:start=0'); // 2 s at 25 fps, shared out 3, 2, 3, 2 …
+    expect(p.graph).toContain('trim=start_frame=48:end_frame=50');
   });
 
   it('a graph over the argument limit goes through -filter_complex_script', () => {

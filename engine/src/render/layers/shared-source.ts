@@ -21,7 +21,7 @@ import type { RenderInput } from '../inputs.ts';
 import { type AudioContribution, atempoChain } from './audio.ts';
 import { type Frame, fitFilters, visualFades } from './visual.ts';
 
-/** Source kept around each cut, so the first and last frames on the output grid are real ones. */
+/** Source kept around each cut (more than a frame), so its first and last frames are real ones. */
 export const CUT_SLACK_MS = 100;
 /** A run reaching this close to the source's end (or whose length is unknown) gets its last frame held. */
 const END_MARGIN_MS = 1000;
@@ -40,9 +40,9 @@ export interface Cut {
  * keeps before they are scaled. The sum is a balanced tree because ffmpeg refuses an expression
  * nested more than 100 deep, which a flat sum of 100 terms already is.
  */
-export function keepExpression(cuts: Cut[]): string {
+export function keepExpression(cuts: Cut[], slackMs = CUT_SLACK_MS): string {
   const ranges = cuts
-    .map((c) => [Math.max(0, c.startMs - CUT_SLACK_MS), c.startMs + c.spanMs + CUT_SLACK_MS] as [number, number])
+    .map((c) => [Math.max(0, c.startMs - slackMs), c.startMs + c.spanMs + slackMs] as [number, number])
     .sort((a, b) => a[0] - b[0]);
   const merged: [number, number][] = [];
   for (const r of ranges) {
@@ -67,7 +67,8 @@ export function keepExpression(cuts: Cut[]): string {
 export function runPrelude(cuts: Cut[], fitAndFormat: string[], fps: number, padMs: number): string[] {
   const speed = cuts[0]!.speed;
   return [
-    `select='${keepExpression(cuts)}'`,
+    // At a low output rate a frame lasts longer than the slack: keep at least one frame around each cut.
+    `select='${keepExpression(cuts, Math.max(CUT_SLACK_MS, (1000 / fps) * speed))}'`,
     speed === 1 ? 'setpts=PTS-STARTPTS' : `setpts=(PTS-STARTPTS)/${speed}`,
     ...fitAndFormat,
     // Here, once, not per branch: an `fps` whose output closes first keeps its two frames for the
@@ -77,10 +78,22 @@ export function runPrelude(cuts: Cut[], fitAndFormat: string[], fps: number, pad
   ];
 }
 
-/** One segment's video out of the run's stream: its frames on the output grid, from 0. */
-export function videoCutFilters(cut: Cut, fades: string[]): string[] {
+/**
+ * Frames a segment gets: its share of the timeline's frame grid, so cuts that each hold 2.5
+ * frames' worth alternate 2 and 3 and the picture never drifts from the sound (exact per cut).
+ */
+export function gridFrames(startMs: number, durationMs: number, fps: number): number {
+  return Math.max(1, Math.round(((startMs + durationMs) * fps) / 1000) - Math.round((startMs * fps) / 1000));
+}
+
+/**
+ * One segment's video out of the run's stream: the frames from its in-point (a frame more is
+ * there as slack), exactly `frames` of them, from 0. Only trims: nothing here keeps a frame.
+ */
+export function videoCutFilters(cut: Cut, fps: number, frames: number, fades: string[]): string[] {
   const start = cut.startMs / cut.speed;
-  return [`trim=start=${sec(start)}:end=${sec(start + cut.durationMs)}`, 'setpts=PTS-STARTPTS', ...fades];
+  const end = start + cut.durationMs + 1000 / fps;
+  return [`trim=start=${sec(start)}:end=${sec(end)}`, `trim=end_frame=${frames}`, 'setpts=PTS-STARTPTS', ...fades];
 }
 
 /** One segment's sound out of the run's 48 kHz stereo stream, exactly `durationMs` long. */
@@ -176,7 +189,7 @@ function videoRun(
     const speed = seg.m.speed ?? 1;
     return { startMs: seg.in - runStart, spanMs: seg.d * speed, durationMs: seg.d, speed };
   });
-  const runEnd = Math.max(...cuts.map((c) => c.startMs + c.spanMs)) + CUT_SLACK_MS;
+  const runEnd = Math.max(...cuts.map((c) => c.startMs + c.spanMs)) + Math.max(CUT_SLACK_MS, 1000 / frame.fps);
   // Input seeking to the run's first frame; one sequential read to its last.
   const idx = g.addInput([...(runStart > 0 ? ['-ss', sec(runStart)] : []), '-t', sec(runEnd), '-i', input.url]);
   const nearEnd = input.durationMs === null || runStart + runEnd + END_MARGIN_MS > input.durationMs;
@@ -184,7 +197,8 @@ function videoRun(
   const fit = [...fitFilters(run[0]!.m.fit, frame), 'setsar=1', 'format=yuv420p'];
   const branches = splitInto(g, `${idx}:v`, runPrelude(cuts, fit, frame.fps, padMs), run.length, false);
   run.forEach((seg, i) => {
-    result.video.set(seg, g.chain([branches[i]!], videoCutFilters(cuts[i]!, visualFades(seg, false)), 'cut'));
+    const filters = videoCutFilters(cuts[i]!, frame.fps, gridFrames(seg.s, seg.d, frame.fps), visualFades(seg, false));
+    result.video.set(seg, g.chain([branches[i]!], filters, 'cut'));
   });
   if (!input.hasAudio || !sound.on) return;
   const format = 'aformat=sample_fmts=fltp:sample_rates=48000:channel_layouts=stereo';
@@ -213,7 +227,7 @@ function videoRun(
 
 /** A still used many times: scaled once, looped for all uses together, each use taking its frames. */
 function imageRun(g: GraphBuilder, run: VisualSegment[], input: RenderInput, frame: Frame, result: SharedCuts) {
-  const counts = run.map((seg) => Math.max(1, Math.round((seg.d / 1000) * frame.fps)));
+  const counts = run.map((seg) => gridFrames(seg.s, seg.d, frame.fps));
   const total = counts.reduce((a, b) => a + b, 0);
   const idx = g.addInput(['-i', input.url]);
   const prelude = [
