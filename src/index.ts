@@ -21,6 +21,7 @@ import { state, stateDocs } from './routes/state.ts';
 import { transcript, transcriptDocs } from './routes/transcript.ts';
 import { tus, tusDiscovery, tusDocs } from './routes/tus.ts';
 import { uploadDocs, uploads } from './routes/uploads.ts';
+import { verifyEmail, verifyEmailDocs } from './routes/verify-email.ts';
 
 export { UserDO } from './durable/user-do.ts';
 export { RenderWorkflow } from './workflows/render-workflow.ts';
@@ -40,6 +41,7 @@ app.use('*', apiCors);
 app.route('/health', health);
 app.route('/api/auth', auth);
 app.route('/', register);
+app.route('/', verifyEmail);
 app.route('/api', sessions);
 app.route('/api/credits', credits);
 app.route('/api/state', state);
@@ -57,6 +59,7 @@ app.route(
     ...healthDocs,
     ...authDocs,
     ...registerDocs,
+    ...verifyEmailDocs,
     ...sessionDocs,
     ...creditDocs,
     ...stateDocs,

@@ -4,13 +4,26 @@
  * opening a decoder, numbers like 1e308, fps 1e-9). Shared by the Worker (checked before any
  * credit is frozen), the agent's edits and the engine, through the draft schema.
  */
+import { decodesPerSource } from './decode-runs.ts';
+
 export const DRAFT_LIMITS = {
   /** Longest timeline and longest any time field (`s`, `d`, `in`, fades, words) may be: 3 hours. */
   maxMs: 3 * 3600_000,
-  /** Every segment opens its own decoder in the engine (~20 MB each at 1080p). */
-  maxSegments: 150,
-  /** Segments cut from one source (a "trim the pauses" on a long talk makes many). */
-  maxSegmentsPerSource: 64,
+  /**
+   * Segments per draft. Many segments of one source are cut from one decode (decode-runs.ts), so
+   * memory no longer grows with this; what is left per segment is a few small filters.
+   */
+  maxSegments: 500,
+  /**
+   * Segments cut from one source (a "trim the pauses" on a long talk makes many). Each is a branch
+   * every decoded frame of its run visits until the branch ends: CPU, not memory (400 cuts render
+   * 40 s of 720p in ~15 s on 2 cores; 1000 took 213 s). docs/security.md.
+   */
+  maxSegmentsPerSource: 400,
+  /** Inputs the engine opens per draft: each is a decoder (~20-60 MB at 1080p). */
+  maxDecodes: 150,
+  /** Separate decodes of one source (reordered or repeated uses each need another, decode-runs.ts). */
+  maxDecodesPerSource: 64,
   maxTracks: 16,
   /** Characters in one title, text overlay or caption. */
   maxTextChars: 500,
@@ -22,8 +35,10 @@ export const DRAFT_LIMITS = {
   maxFps: 120,
 } as const;
 
-/** Counts segments per draft and per source; the first limit exceeded, with the path to report. */
-export function segmentLimitProblem(tracks: { sg: object[] }[]): { path: (string | number)[]; message: string } | null {
+/** Counts segments and decodes per draft and per source; the first limit exceeded, with the path to report. */
+export function segmentLimitProblem(
+  tracks: { tt?: unknown; sg: object[] }[],
+): { path: (string | number)[]; message: string } | null {
   let total = 0;
   const perSource = new Map<string, number>();
   for (const [ti, track] of tracks.entries()) {
@@ -46,5 +61,28 @@ export function segmentLimitProblem(tracks: { sg: object[] }[]): { path: (string
       }
     }
   }
+  const decodes = decodesPerSource(tracks);
+  let totalDecodes = 0;
+  for (const [src, n] of decodes) {
+    totalDecodes += n;
+    const at = firstUse(tracks, src);
+    if (n > DRAFT_LIMITS.maxDecodesPerSource) {
+      return {
+        path: [...at, 'src'],
+        message: `${src} would be decoded ${n} times (segments out of source order or repeated): at most ${DRAFT_LIMITS.maxDecodesPerSource} decodes per source`,
+      };
+    }
+    if (totalDecodes > DRAFT_LIMITS.maxDecodes) {
+      return { path: at, message: `too many separate decodes: at most ${DRAFT_LIMITS.maxDecodes} per draft` };
+    }
+  }
   return null;
+}
+
+function firstUse(tracks: { sg: object[] }[], src: string): (string | number)[] {
+  for (const [ti, track] of tracks.entries()) {
+    const si = track.sg.findIndex((seg) => 'src' in seg && seg.src === src);
+    if (si >= 0) return ['t', ti, 'sg', si];
+  }
+  return ['t'];
 }

@@ -16,7 +16,8 @@ export function registration(sql: SqlStorage) {
 }
 
 /**
- * Binds an email to this user and grants the registration credits, once: registering again
+ * Binds an email to this user and grants the registration credits, once (called when the email
+ * is verified: src/durable/email-verification.ts): registering again
  * with the same email is a no-op, with another email it is refused by the caller.
  */
 export function register(sql: SqlStorage, emailHash: string, nowMs: number) {
@@ -26,6 +27,11 @@ export function register(sql: SqlStorage, emailHash: string, nowMs: number) {
   sql.exec("INSERT INTO meta (k, v) VALUES ('email_hash', ?), ('registered_at', ?)", emailHash, String(nowMs));
   credits.grant(sql, REGISTRATION_CREDITS, 'registration bonus', nowMs);
   return { registered: true as const, email_hash: emailHash, at: nowMs, granted: REGISTRATION_CREDITS };
+}
+
+/** Who owns this name, if anyone (read without claiming). */
+export function claimOwner(sql: SqlStorage): string | null {
+  return meta(sql, 'claimed_by') ?? null;
 }
 
 /**

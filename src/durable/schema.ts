@@ -49,6 +49,11 @@ export const MIGRATIONS: readonly string[] = [
   'ALTER TABLE tus_uploads ADD COLUMN metadata TEXT',
   // Renders: the share poster (src/render/poster-size.ts, engine/src/render/poster.ts); null when the engine made none.
   'ALTER TABLE renders ADD COLUMN poster_key TEXT',
+  // Email verification before registration credits (src/durable/email-verification.ts): at most one
+  // unused row (a new registration replaces it); used rows stay so a replayed link is recognised.
+  `CREATE TABLE email_verifications (
+     token_hash TEXT PRIMARY KEY, email_hash TEXT NOT NULL, created_at INTEGER NOT NULL,
+     expires_at INTEGER NOT NULL, used_at INTEGER);`,
 ];
 
 export function migrate(sql: SqlStorage): void {

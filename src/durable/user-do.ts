@@ -5,6 +5,7 @@ import { AppError, type RpcResult } from '../lib/errors.ts';
 import { runUserCleanup } from '../render/cleanup.ts';
 import * as credits from './credits.ts';
 import { commitDraft, draftHistory, moveHead } from './drafts.ts';
+import * as verification from './email-verification.ts';
 import { addMedia, getMedia, listMedia, type NewMedia } from './media.ts';
 import * as registration from './registration.ts';
 import * as renders from './renders.ts';
@@ -177,9 +178,22 @@ export class UserDO extends DurableObject<Env> {
     return this.tx(() => registration.registration(this.sql));
   }
 
-  /** null when this object holds no user (a bind link for a user id that never existed). */
-  register(emailHash: string) {
-    return this.tx(() => registration.register(this.sql, emailHash, Date.now()));
+  /** A new pending email verification (replacing any other); null when no user lives here. */
+  startVerification(emailHash: string, tokenHash: string) {
+    return this.tx(() => verification.startVerification(this.sql, emailHash, tokenHash, Date.now()));
+  }
+
+  checkVerification(tokenHash: string) {
+    return this.tx(() => verification.checkVerification(this.sql, tokenHash, Date.now()));
+  }
+  /** Uses the token and grants the registration credits (once, in the same transaction). */
+  completeVerification(tokenHash: string) {
+    return this.tx(() => verification.completeVerification(this.sql, tokenHash, Date.now()));
+  }
+
+  /** On an object named after an email hash: its owner, without claiming it. */
+  claimOwner() {
+    return this.tx(() => registration.claimOwner(this.sql));
   }
 
   /** On an object named after an email hash: first caller owns it. */

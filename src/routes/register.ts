@@ -7,11 +7,14 @@ import { requireAuth } from '../lib/auth.ts';
 import { verifyBindSignature } from '../lib/bind-link.ts';
 import { ok } from '../lib/envelope.ts';
 import { AppError, ErrorCode } from '../lib/errors.ts';
-import { sha256Hex } from '../lib/ids.ts';
+import { sha256Hex, toHex } from '../lib/ids.ts';
 import type { RouteDoc } from '../lib/openapi-registry.ts';
 import { limitByClientIp } from '../lib/rate-limit.ts';
+import { publicOrigin } from '../lib/signing.ts';
 import { USER_ID_PATTERN, userStub } from '../lib/user-stub.ts';
 import { parseJson } from '../lib/validate.ts';
+import { deliverVerification } from '../lib/verification-delivery.ts';
+import { verifyTokenHash } from './verify-email.ts';
 
 export const RegisterBody = z.object({
   bind: z.string().regex(USER_ID_PATTERN, 'bind must be the user id from the bind link (u_ + 24 hex)'),
@@ -23,10 +26,11 @@ export const RegisterBody = z.object({
 });
 
 /**
- * Registration binds an email to an anonymous user (the `bind_url` of a 2001 answer) and grants
- * REGISTRATION_CREDITS once. One email binds one user: the object named after the email's hash
- * is claimed first-come. This build sends no verification mail (no mail service offline): put a
- * verifier in front of POST /api/auth/register before exposing it publicly.
+ * Registration binds an email to an anonymous user (the `bind_url` of a 2001 answer). It only
+ * starts an email verification: the link (single use, 24 h) goes to the log or
+ * REGISTRATION_WEBHOOK_URL, and REGISTRATION_CREDITS are granted once when it is opened
+ * (verify-email.ts). One email binds one user: the object named after the email's hash is
+ * claimed first-come at verification.
  */
 export const register = new Hono<AppEnv>();
 
@@ -44,16 +48,45 @@ register.post('/api/auth/register', async (c) => {
   const user = userStub(c.env, body.bind);
   const current = await user.getRegistration();
   if (!current) throw new AppError(ErrorCode.BAD_REQUEST, 'Unknown bind id: open the link from the app again');
-  if (current.registered && current.email_hash !== emailHash) {
-    throw new AppError(ErrorCode.CONFLICT, 'This account is already registered with another email');
+  if (current.registered) {
+    if (current.email_hash !== emailHash) {
+      throw new AppError(ErrorCode.CONFLICT, 'This account is already registered with another email');
+    }
+    const balance = await user.balance();
+    return ok(c, {
+      user_id: body.bind,
+      registered: true,
+      verification: 'done',
+      credits_granted: 0,
+      credits: balance.available,
+    });
   }
-  const owner = await userStub(c.env, `email:${emailHash}`).claim(body.bind);
-  if (owner !== body.bind)
+  // Early answer only: the email is claimed when it is verified (src/routes/verify-email.ts).
+  const owner = await userStub(c.env, `email:${emailHash}`).claimOwner();
+  if (owner && owner !== body.bind) {
     throw new AppError(ErrorCode.CONFLICT, 'This email is already registered to another account');
-  const result = await user.register(emailHash);
-  if (!result) throw new AppError(ErrorCode.BAD_REQUEST, 'Unknown bind id: open the link from the app again');
+  }
+  const token = toHex(crypto.getRandomValues(new Uint8Array(32)));
+  const pending = await user.startVerification(emailHash, await verifyTokenHash(token));
+  if (!pending) throw new AppError(ErrorCode.BAD_REQUEST, 'Unknown bind id: open the link from the app again');
+  const origin = publicOrigin(c.env, c.req.url).replace(/\/$/, '');
+  const link = `${origin}/api/auth/verify?u=${body.bind}&t=${token}`;
+  const channel = await deliverVerification(c.env, {
+    user_id: body.bind,
+    email: body.email,
+    verify_url: link,
+    expires_at: pending.expires_at,
+  });
   const balance = await user.balance();
-  return ok(c, { user_id: body.bind, registered: true, credits_granted: result.granted, credits: balance.available });
+  return ok(c, {
+    user_id: body.bind,
+    registered: false,
+    verification: 'pending',
+    verification_sent_via: channel,
+    verification_expires_at: pending.expires_at,
+    credits_granted: 0,
+    credits: balance.available,
+  });
 });
 
 register.get('/register', (c) => {
@@ -96,7 +129,9 @@ register.get('/register', (c) => {
         });
         const body = await res.json();
         document.getElementById('out').textContent =
-          body.code === 0 ? 'Registered: you now have ' + body.data.credits + ' credits. Return to the app.' : body.message;
+          body.code !== 0 ? body.message
+          : body.data.registered ? 'Registered: you have ' + body.data.credits + ' credits. Return to the app.'
+          : 'Almost done: open the verification link sent for this email (valid 24 hours) to get the credits.';
       });
     </script>
   </body>
@@ -107,7 +142,7 @@ export const registerDocs: RouteDoc[] = [
   {
     method: 'post',
     path: '/api/auth/register',
-    summary: `Bind an email to an anonymous user; grants ${REGISTRATION_CREDITS} credits once. Needs the user's bearer token, or exp+sig from the signed bind link of a 2001 answer (else 1001)`,
+    summary: `Bind an email to an anonymous user: starts an email verification (link logged or sent to REGISTRATION_WEBHOOK_URL); ${REGISTRATION_CREDITS} credits once the link is opened. Needs the user's bearer token, or exp+sig from the signed bind link of a 2001 answer (else 1001)`,
     body: RegisterBody,
     tags: ['auth'],
   },

@@ -11,7 +11,10 @@ import { expectUnchanged, snapshot } from './hostile-helpers.ts';
 import { draftOf, postRender, userWithClip } from './render-helpers.ts';
 
 type Draft = ReturnType<typeof draftOf>;
-const seg = (src: string, i: number, d = 100) => ({ id: `s${i}`, src, s: i * d, d, in: 0 });
+/** Segment i of a cut-only edit: forward in the source, so many of them share one decode. */
+const seg = (src: string, i: number, d = 100) => ({ id: `s${i}`, src, s: i * d, d, in: i * d * 1.5 });
+/** The same source moment used again and again: each use needs its own decode. */
+const repeat = (src: string, i: number) => ({ ...seg(src, i), in: 0 });
 
 /** [what, draft change, expected message] */
 const cases: [string, (d: Draft, media: string) => unknown, RegExp][] = [
@@ -29,12 +32,24 @@ const cases: [string, (d: Draft, media: string) => unknown, RegExp][] = [
       // Three sources, so no one source reaches its own limit first.
       d.t[0]!.sg = Array.from({ length: DRAFT_LIMITS.maxSegments + 1 }, (_, i) => seg(`${media}_${i % 3}`, i));
     },
-    /at most 150 per draft/,
+    /at most 500 per draft/,
   ],
   [
     'segments per source',
     (d, media) => (d.t[0]!.sg = Array.from({ length: DRAFT_LIMITS.maxSegmentsPerSource + 1 }, (_, i) => seg(media, i))),
-    /field `draft\.t\.0\.sg\.64\.src`.*at most 64 per source/,
+    /field `draft\.t\.0\.sg\.400\.src`.*at most 400 per source/,
+  ],
+  [
+    'decodes per source (one moment repeated)',
+    (d, media) =>
+      (d.t[0]!.sg = Array.from({ length: DRAFT_LIMITS.maxDecodesPerSource + 1 }, (_, i) => repeat(media, i))),
+    /field `draft\.t\.0\.sg\.0\.src`.*decoded 65 times.*at most 64 decodes per source/,
+  ],
+  [
+    'decodes per draft',
+    // Three sources, 51 repeats each: each under its own limit, 153 in all.
+    (d, media) => (d.t[0]!.sg = Array.from({ length: 153 }, (_, i) => repeat(`${media}_${i % 3}`, i))),
+    /too many separate decodes: at most 150 per draft/,
   ],
   [
     'text length',
@@ -88,5 +103,11 @@ describe('drafts beyond the limits are refused before freezing credits', () => {
     draft.d = DRAFT_LIMITS.maxSegmentsPerSource * 100;
     const res = await postRender(u.token, { id: 'render_ok', sessionId: u.session_id, draft });
     expect((await json(res)).code).toBe(0);
+    // And 64 repeats of one moment (64 decodes) are still allowed.
+    const again = draftOf(u.mediaId);
+    again.t[0]!.sg = Array.from({ length: DRAFT_LIMITS.maxDecodesPerSource }, (_, i) => repeat(u.mediaId, i));
+    again.d = DRAFT_LIMITS.maxDecodesPerSource * 100;
+    const res2 = await postRender(u.token, { id: 'render_ok2', sessionId: u.session_id, draft: again });
+    expect((await json(res2)).code).toBe(0);
   });
 });

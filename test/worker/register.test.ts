@@ -2,14 +2,9 @@ import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { signedBindUrl } from '../../src/lib/bind-link.ts';
 import { call, json, mintToken } from './helpers.ts';
+import { openLink, registerBody, registerCapturingLink } from './verify-helpers.ts';
 
 /** Registration needs the user's own token (or the signed bind link: hostile-register.test.ts). */
-const registerBody = (bind: string, email: string, token?: string) => ({
-  method: 'POST',
-  headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-  body: JSON.stringify({ bind, email }),
-});
-
 describe('registration (bind link)', () => {
   it('serves the bind page with the user id in the form', async () => {
     const t = await mintToken();
@@ -21,13 +16,12 @@ describe('registration (bind link)', () => {
     expect(page).toContain('/api/auth/register');
   });
 
-  it('grants the registration credits once and records them in the ledger', async () => {
+  it('grants the registration credits once, when the email is verified, and records them in the ledger', async () => {
     const t = await mintToken();
-    const first = await json<{ credits_granted: number; credits: number }>(
-      await call('/api/auth/register', registerBody(t.user_id, 'Maker@Example.com', t.token)),
-    );
-    expect(first.code).toBe(0);
-    expect(first.data).toMatchObject({ credits_granted: 400, credits: 500 });
+    const first = await registerCapturingLink(t.user_id, 'Maker@Example.com', t.token);
+    expect(first.body.data).toMatchObject({ verification: 'pending', credits_granted: 0, credits: 100 });
+    const verified = await json(await openLink(first.link!));
+    expect(verified.data).toMatchObject({ credits_granted: 400, credits: 500 });
     const again = await json<{ credits_granted: number; credits: number }>(
       await call('/api/auth/register', registerBody(t.user_id, 'maker@example.com', t.token)),
     );
@@ -44,9 +38,8 @@ describe('registration (bind link)', () => {
   it('binds one email to one user and one user to one email', async () => {
     const a = await mintToken();
     const b = await mintToken();
-    expect(
-      (await json(await call('/api/auth/register', registerBody(a.user_id, 'one@example.com', a.token)))).code,
-    ).toBe(0);
+    const ra = await registerCapturingLink(a.user_id, 'one@example.com', a.token);
+    expect((await json(await openLink(ra.link!))).code).toBe(0);
     const taken = await call('/api/auth/register', registerBody(b.user_id, 'one@example.com', b.token));
     expect(taken.status).toBe(409);
     expect((await json(taken)).message).toMatch(/already registered to another account/);

@@ -1,4 +1,5 @@
 /** Turns a draft into one ffmpeg invocation: inputs, one filter_complex, one H.264/AAC encode. */
+import { join } from 'node:path';
 import type { Draft } from '../../../src/draft/schema.ts';
 import type { CaptionEvent } from './captions/caption-events.ts';
 import { GraphBuilder, sec } from './graph-builder.ts';
@@ -8,6 +9,9 @@ import { audioTrackContributions, mixAudio } from './layers/audio.ts';
 import { captionTrack, isCaptionTrack } from './layers/captions.ts';
 import { type PendingFile, type TextFonts, textTrack } from './layers/text.ts';
 import { bottomVideoTrack, overlayVideoTrack } from './layers/video-track.ts';
+
+/** Longest filter graph passed as an argument (Linux refuses a single argument over 128 KiB). */
+const GRAPH_ARG_MAX = 100_000;
 
 export interface RenderPlan {
   /** ffmpeg arguments, output path last. */
@@ -68,11 +72,15 @@ export function buildRender(draft: Draft, opts: PlanOptions): RenderPlan {
   // The encoder gets exactly yuv420p (H.264 High 8-bit, plays everywhere).
   const vout = g.chain([video], [...master, 'format=yuv420p'], 'vout');
   const aout = mixAudio(g, audio, draft, durationMs);
+  const graph = g.graph();
+  const graphFile = join(opts.tmpDir, 'graph.txt');
+  if (graph.length > GRAPH_ARG_MAX) files.push({ path: graphFile, content: graph });
 
   const args = [
     '-y',
     ...g.inputArgs.flat(),
-    ...['-filter_complex', g.graph()],
+    // Past Linux's 128 KiB limit on one argument (about 300 cut segments) the graph goes in a file.
+    ...(graph.length > GRAPH_ARG_MAX ? ['-filter_complex_script', graphFile] : ['-filter_complex', graph]),
     ...['-map', `[${vout}]`, '-map', `[${aout}]`],
     ...['-c:v', 'libx264', '-preset', opts.preset, '-profile:v', 'high', '-pix_fmt', 'yuv420p'],
     ...['-r', String(draft.fps)], // constant frame rate output
@@ -82,5 +90,5 @@ export function buildRender(draft: Draft, opts: PlanOptions): RenderPlan {
     ...['-f', 'mp4', opts.outputPath],
   ];
   captions.sort((a, b) => a.s - b.s);
-  return { args, files, durationMs, captions, graph: g.graph() };
+  return { args, files, durationMs, captions, graph };
 }

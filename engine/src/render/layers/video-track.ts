@@ -1,12 +1,14 @@
 /**
  * Video tracks. The bottom track is concatenated (with black fillers for gaps), which costs
  * nothing per frame; tracks above it are overlaid segment by segment, only while each plays.
+ * Many segments of one source on the bottom track share one decode (shared-source.ts).
  */
 import type { VideoTrack } from '../../../../src/draft/schema.ts';
 import type { GraphBuilder } from '../graph-builder.ts';
 import { sec } from '../graph-builder.ts';
 import type { RenderInput } from '../inputs.ts';
 import type { AudioContribution } from './audio.ts';
+import { sharedSourceCuts } from './shared-source.ts';
 import { blackFiller, type Frame, visualSegment } from './visual.ts';
 
 export interface VideoTrackResult {
@@ -36,8 +38,18 @@ export function bottomVideoTrack(
   const parts: string[] = [];
   const audio: AudioContribution[] = [];
   let cursor = 0;
-  for (const seg of track ? sequence(track, durationMs) : []) {
+  const segs = track ? sequence(track, durationMs) : [];
+  const sound = { on: !track?.m.muted, trackVolume: track?.m.volume ?? 1 };
+  const shared = sharedSourceCuts(g, segs, inputs, frame, sound);
+  audio.push(...shared.audio);
+  for (const seg of segs) {
     if (seg.s - cursor >= 1) parts.push(blackFiller(g, frame, seg.s - cursor));
+    const cut = shared.video.get(seg);
+    if (cut) {
+      parts.push(cut);
+      cursor = seg.s + seg.d;
+      continue;
+    }
     const layer = visualSegment(g, seg, inputs.get(seg.src)!, frame, { alpha: false });
     parts.push(layer.video);
     if (layer.audioInput !== null && !track?.m.muted) {

@@ -28,13 +28,7 @@ export function visualSegment(
   opts: { alpha: boolean },
 ): VisualLayer {
   const speed = seg.m.speed ?? 1;
-  const fit =
-    seg.m.fit === 'contain'
-      ? [
-          `scale=${frame.w}:${frame.h}:force_original_aspect_ratio=decrease:force_divisible_by=2`,
-          `pad=${frame.w}:${frame.h}:(ow-iw)/2:(oh-ih)/2:color=black`,
-        ]
-      : [`scale=${frame.w}:${frame.h}:force_original_aspect_ratio=increase`, `crop=${frame.w}:${frame.h}`];
+  const fit = fitFilters(seg.m.fit, frame);
   const fades = visualFades(seg, opts.alpha);
   const format = opts.alpha ? 'format=yuva420p' : 'format=yuv420p';
   if (input.kind === 'image') {
@@ -83,7 +77,17 @@ export function visualSegment(
   return { video, audioInput: input.hasAudio ? idx : null };
 }
 
-function visualFades(seg: VisualSegment, alpha: boolean): string[] {
+/** Scales a picture to the frame: `cover` crops the overflow, `contain` pads with black. */
+export function fitFilters(fit: 'cover' | 'contain' | undefined, frame: Frame): string[] {
+  return fit === 'contain'
+    ? [
+        `scale=${frame.w}:${frame.h}:force_original_aspect_ratio=decrease:force_divisible_by=2`,
+        `pad=${frame.w}:${frame.h}:(ow-iw)/2:(oh-ih)/2:color=black`,
+      ]
+    : [`scale=${frame.w}:${frame.h}:force_original_aspect_ratio=increase`, `crop=${frame.w}:${frame.h}`];
+}
+
+export function visualFades(seg: VisualSegment, alpha: boolean): string[] {
   const a = alpha ? ':alpha=1' : '';
   const out: string[] = [];
   if (seg.m.fade_in) out.push(`fade=t=in:st=0:d=${sec(seg.m.fade_in)}${a}`);
