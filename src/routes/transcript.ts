@@ -5,6 +5,8 @@
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { captionsFromCues } from '../draft/ops/captions-from-cues.ts';
+import { captionsFromScript } from '../draft/ops/captions-from-script.ts';
 import { correctCaptions, setCaptionText } from '../draft/ops/correct-captions.ts';
 import { cutWords } from '../draft/ops/cut-words.ts';
 import { restoreWords } from '../draft/ops/restore-words.ts';
@@ -20,6 +22,7 @@ import { parseJson, parseWith } from '../lib/validate.ts';
 import { buildTranscript } from '../transcript/build.ts';
 import { toCues, toSrt, toText, toVtt } from '../transcript/formats.ts';
 import { loadTranscriptSource, type TranscriptSource } from '../transcript/load.ts';
+import { parseScriptFile } from '../transcript/subtitle-file.ts';
 
 const Query = z.object({ format: z.enum(['json', 'txt', 'srt', 'vtt']).default('json') });
 
@@ -151,6 +154,37 @@ transcript.put('/nemo_agent/me/:sid/captions/:segment_id', async (c) => {
   return ok(c, transcriptData(await edit(c.var.user, sid, src, setCaptionText, args)));
 });
 
+/** A script or subtitle file is text: 1 MiB holds a feature film's subtitles many times over. */
+const MAX_SCRIPT_BYTES = 1024 * 1024;
+
+transcript.put('/nemo_agent/me/:sid/script', async (c) => {
+  const sid = c.req.param('sid');
+  if (Number(c.req.header('content-length') ?? 0) > MAX_SCRIPT_BYTES)
+    throw new AppError(ErrorCode.FILE_TOO_LARGE, `The script is larger than ${MAX_SCRIPT_BYTES} bytes (the limit)`, {
+      max_bytes: MAX_SCRIPT_BYTES,
+    });
+  const bytes = new Uint8Array(await c.req.arrayBuffer());
+  if (bytes.length > MAX_SCRIPT_BYTES)
+    throw new AppError(ErrorCode.FILE_TOO_LARGE, `The script is larger than ${MAX_SCRIPT_BYTES} bytes (the limit)`);
+  let raw: string;
+  try {
+    raw = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    throw new AppError(ErrorCode.UNSUPPORTED_MEDIA, 'The script must be UTF-8 text (.txt, .srt or .vtt)');
+  }
+  const file = parseScriptFile(raw);
+  if (file.kind === 'text' && !file.text) throw new AppError(ErrorCode.BAD_REQUEST, 'The script is empty');
+  if (file.kind !== 'text' && file.cues.length === 0)
+    throw new AppError(ErrorCode.BAD_REQUEST, `No cues could be read from the ${file.kind.toUpperCase()} file`);
+  const src = await loadTranscriptSource(c.env, c.var.user, sid);
+  // A plain script needs the words to be timed by; subtitles bring their own timing.
+  if (file.kind === 'text') requireAnalysed(src);
+  const [op, args] =
+    file.kind === 'text' ? [captionsFromScript, { script: file.text }] : [captionsFromCues, { cues: file.cues }];
+  const edited = await edit(c.var.user, sid, src, op as EditOp, args);
+  return ok(c, { ...transcriptData(edited), script: file.kind === 'text' ? 'text' : file.kind });
+});
+
 /** Ids from `from` to `to` of one clip's words (restoring takes every word in between). */
 function wordRange(from: string, to: string): string[] {
   const [media, a] = [from.slice(0, from.lastIndexOf(':')), Number(from.slice(from.lastIndexOf(':') + 1))];
@@ -189,6 +223,17 @@ export const transcriptDocs: RouteDoc[] = [
     auth: true,
     body: CorrectionBody,
     data: TranscriptData,
+    tags: ['transcript'],
+  },
+  {
+    method: 'put',
+    path: `${sid}/script`,
+    summary:
+      'Captions from your script: a .txt (aligned to the speech: exact words, speech timing) or an .srt/.vtt (its own timing, moved through the cuts). UTF-8, up to 1 MiB.',
+    auth: true,
+    bodyType: 'text/plain',
+    body: z.string(),
+    data: TranscriptData.extend({ script: z.enum(['text', 'srt', 'vtt']) }),
     tags: ['transcript'],
   },
   {

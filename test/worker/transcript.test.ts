@@ -173,3 +173,62 @@ describe('transcript API', () => {
     expect(foreign.code).toBe(1002);
   });
 });
+
+describe('captions from an uploaded script or subtitle file', () => {
+  const put = (u: User, body: string, type = 'text/plain') =>
+    call(path(u, '/script'), { method: 'PUT', token: u.token, headers: { 'content-type': type }, body }).then((r) =>
+      json<Data & { script: string }>(r),
+    );
+  const captionTexts = async (u: User) => {
+    const { draft } = await userStub(env, u.user_id).getDraft(u.session_id);
+    return draft.t
+      .find((t) => t.tt === 7 && t.m.kind === 'caption')!
+      .sg.map((s) => ('text' in s ? [s.text, s.s, s.d] : []));
+  };
+
+  it('a .txt script is aligned to the speech; its words become the captions', async () => {
+    const { u } = await sessionWithClip();
+    const res = await put(u, "Hello, world! This is the test of Carl's party today. Goodbye.");
+    expect(res).toMatchObject({ code: 0, data: { script: 'text' } });
+    const texts = (await captionTexts(u)).map((c) => c[0]).join(' ');
+    expect(texts).toContain("Carl's party today.");
+    expect(texts).toContain('Hello, world!');
+  });
+
+  it('an .srt keeps its own timing, moved through the cuts; a .vtt parses too', async () => {
+    const { u, mediaId } = await sessionWithClip();
+    // Cut 2050-5000 first ("This is a test"), then upload subtitles timed on the original recording.
+    await call(path(u, '/cut'), {
+      method: 'POST',
+      token: u.token,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ from_id: `${mediaId}:3`, to_id: `${mediaId}:6` }),
+    });
+    const srt =
+      '\uFEFF1\r\n00:00:00,000 --> 00:00:01,900\r\nHello world.\r\n\r\n2\r\n00:00:03,500 --> 00:00:05,000\r\nThis is a test\r\n\r\n3\r\n00:00:06,300 --> 00:00:07,900\r\nCaptions today.\r\n';
+    expect(await put(u, srt, 'application/x-subrip')).toMatchObject({ code: 0, data: { script: 'srt' } });
+    // The second cue lay wholly in the cut; the third moved 2950 ms earlier.
+    expect(await captionTexts(u)).toEqual([
+      ['Hello world.', 0, 1900],
+      ['Captions today.', 6300 - 2950, 1600],
+    ]);
+    const vtt = 'WEBVTT\n\nNOTE made by hand\n\n00:00.000 --> 00:01.900 align:start\n<v Me>Hello</v> world.\n';
+    expect(await put(u, vtt, 'text/vtt')).toMatchObject({ code: 0, data: { script: 'vtt' } });
+    expect(await captionTexts(u)).toEqual([['Hello world.', 0, 1900]]);
+  });
+
+  it('refuses what is not a script, with the reason', async () => {
+    const { u } = await sessionWithClip();
+    expect(await put(u, '   ')).toMatchObject({ code: 400, message: 'The script is empty' });
+    const binary = await call(path(u, '/script'), {
+      method: 'PUT',
+      token: u.token,
+      body: new Uint8Array([0xff, 0xfe, 0x00, 0xd8]),
+    });
+    expect(await json(binary)).toMatchObject({ code: 4001, message: expect.stringMatching(/UTF-8 text/) });
+    expect(await put(u, '1\n00:00:05,000 --> 00:00:01,000\nbackwards\n')).toMatchObject({
+      code: 400,
+      message: expect.stringMatching(/No cues could be read from the SRT file/),
+    });
+  });
+});

@@ -3,6 +3,7 @@ import { addCaptions } from './add-captions.ts';
 import { addMusic } from './add-music.ts';
 import { addText, setTitle } from './add-text.ts';
 import { denoise, mute, normalizeLoudness, setVolume } from './audio-ops.ts';
+import { captionsFromCues } from './captions-from-cues.ts';
 import { captionsFromScript } from './captions-from-script.ts';
 import { appendClips, placeMedia, reorder } from './clips.ts';
 import { CONTROL_TOOLS, type ControlToolName } from './control.ts';
@@ -48,6 +49,7 @@ export const EDIT_OPS: Record<string, EditOp> = Object.fromEntries(
     captionsFromScript,
     removeRetakes,
     useMedia,
+    captionsFromCues,
   ].map((op) => [op.name, op as unknown as EditOp]),
 );
 
