@@ -5,9 +5,8 @@ import { assertPlanAllows, renderCostCredits } from '../lib/cost.ts';
 import { AppError, ErrorCode } from '../lib/errors.ts';
 import { userStub } from '../lib/user-stub.ts';
 import { parseWith } from '../lib/validate.ts';
-import type { RenderParams } from '../workflows/render-workflow.ts';
 import { cancelEngineJob } from './engine-jobs.ts';
-import { renderInstanceId } from './render-keys.ts';
+import { type RenderParams, renderInstanceId } from './render-keys.ts';
 import { type RenderStatusView, renderStatusView } from './status.ts';
 
 /** Render ids are the client's idempotency keys; they also name the render's R2 folder. */
