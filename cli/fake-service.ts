@@ -162,7 +162,12 @@ export async function startFakeService(opts: FakeOptions = {}): Promise<FakeServ
             ],
           },
         });
-        ev({ id: 'r3', author: 'nemo_agent', content: { role: 'model', parts: [{ text: 'Export started.' }] } });
+        ev({
+          id: 'r3',
+          author: 'nemo_agent',
+          partial: true,
+          content: { role: 'model', parts: [{ text: 'Export started.' }] },
+        });
         ev({
           id: 'r4',
           author: 'nemo_agent',

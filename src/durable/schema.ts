@@ -47,6 +47,14 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX tus_uploads_updated ON tus_uploads(updated_at);`,
   // tus: HEAD must repeat the creation's Upload-Metadata as the client sent it.
   'ALTER TABLE tus_uploads ADD COLUMN metadata TEXT',
+  // Recorded chat turns, replayed to a retried /run_sse (src/durable/turns.ts); rows go 10 min after their last event.
+  `CREATE TABLE turns (
+     id INTEGER PRIMARY KEY AUTOINCREMENT, session_id TEXT NOT NULL, key TEXT NOT NULL,
+     fingerprint TEXT NOT NULL, invocation_id TEXT NOT NULL, done INTEGER NOT NULL DEFAULT 0,
+     created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, UNIQUE (session_id, key));
+   CREATE INDEX turns_updated ON turns(updated_at);
+   CREATE TABLE turn_events (
+     turn_id INTEGER NOT NULL, seq INTEGER NOT NULL, frame TEXT NOT NULL, PRIMARY KEY (turn_id, seq));`,
 ];
 
 export function migrate(sql: SqlStorage): void {

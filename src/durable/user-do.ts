@@ -11,6 +11,7 @@ import * as renders from './renders.ts';
 import { migrate } from './schema.ts';
 import { type Attribution, createSession, deleteSessionRows, getSession, listSessions, readDraft } from './sessions.ts';
 import * as tokens from './tokens.ts';
+import * as turns from './turns.ts';
 import * as tus from './tus-uploads.ts';
 
 /**
@@ -149,6 +150,19 @@ export class UserDO extends DurableObject<Env> {
           .toArray() as { role: string; text: string; at: number }[]
       ).reverse();
     });
+  }
+
+  // ── recorded turns (retried /run_sse replays, src/durable/turns.ts) ───────
+  claimTurn(args: { sessionId: string; key: string; fingerprint: string; invocationId: string }) {
+    return this.tx(() => turns.claimTurn(this.sql, args, Date.now()));
+  }
+
+  appendTurn(args: { sessionId: string; key: string; frames: string[]; done: boolean }) {
+    return this.tx(() => turns.appendTurn(this.sql, args, Date.now()));
+  }
+
+  readTurn(sessionId: string, key: string, fromSeq: number) {
+    return this.tx(() => turns.readTurn(this.sql, sessionId, key, fromSeq, Date.now()));
   }
 
   // ── media ─────────────────────────────────────────────────────────────────
