@@ -5,6 +5,7 @@ import { errorResponse } from './lib/envelope.ts';
 import { ErrorCode } from './lib/errors.ts';
 import { onError } from './lib/on-error.ts';
 import { runCleanupCron } from './render/cleanup-cron.ts';
+import { adk, adkDocs } from './routes/adk.ts';
 import { auth, authDocs } from './routes/auth.ts';
 import { blob, blobDocs } from './routes/blob.ts';
 import { chat, chatDocs } from './routes/chat.ts';
@@ -45,6 +46,7 @@ app.route('/s', share);
 app.route('/api/upload-video', uploads);
 app.route('/api/upload-video', tus);
 app.route('/', chat);
+app.route('/', adk);
 app.route(
   '/openapi.json',
   openApiRoute([
@@ -60,6 +62,7 @@ app.route(
     ...renderDocs,
     ...shareDocs,
     ...chatDocs,
+    ...adkDocs,
   ]),
 );
 

@@ -80,7 +80,7 @@ export class UserDO extends DurableObject<Env> {
   }
 
   // ── sessions and drafts ───────────────────────────────────────────────────
-  createSession(args: { taskName: string; language: string; attribution: Attribution }) {
+  createSession(args: { taskName: string; language: string; attribution: Attribution; id?: string }) {
     return this.tx(() => createSession(this.sql, args, Date.now()));
   }
 

@@ -13,6 +13,8 @@ export interface RouteDoc {
   bodyType?: string;
   query?: z.ZodObject;
   data?: z.ZodType;
+  /** false: the answer is `data` itself, not wrapped in the envelope (ADK's routes). */
+  envelope?: boolean;
   produces?: string;
   tags?: string[];
 }

@@ -24,7 +24,13 @@ export function buildOpenApi(docs: RouteDoc[], info: { title: string; version: s
         200: {
           description: 'Envelope with code 0',
           content: {
-            [d.produces ?? 'application/json']: { schema: d.produces ? { type: 'string' } : json(Envelope(d.data)) },
+            [d.produces ?? 'application/json']: {
+              schema: d.produces
+                ? { type: 'string' }
+                : d.envelope === false
+                  ? json(d.data ?? z.unknown())
+                  : json(Envelope(d.data)),
+            },
           },
         },
         default: {

@@ -56,8 +56,8 @@ export const RunSseBody = z
 export const AGENT_NAME = 'nemo_agent';
 
 /** Opens the turn's event stream: a new run, or the replay of a retried one. */
-export async function openChatTurn(c: Context<AppEnv>): Promise<Response> {
-  const body = await parseJson(c, RunSseBody);
+export async function openChatTurn(c: Context<AppEnv>, parsed?: z.infer<typeof RunSseBody>): Promise<Response> {
+  const body = parsed ?? (await parseJson(c, RunSseBody));
   const sessionId = (body.session_id ?? body.sessionId)!;
   const message = (body.new_message ?? body.newMessage)!;
   const text = message.parts

@@ -12,7 +12,7 @@ export { AGENT_NAME, RunSseBody } from './chat-turn.ts';
 
 export const chat = new Hono<AppEnv>();
 chat.use('/run_sse', requireAuth);
-chat.post('/run_sse', openChatTurn);
+chat.post('/run_sse', (c) => openChatTurn(c));
 
 export const chatDocs: RouteDoc[] = [
   {
