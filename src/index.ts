@@ -49,21 +49,24 @@ app.route('/', chat);
 app.route('/', adk);
 app.route(
   '/openapi.json',
-  openApiRoute([
-    ...healthDocs,
-    ...authDocs,
-    ...registerDocs,
-    ...sessionDocs,
-    ...creditDocs,
-    ...stateDocs,
-    ...blobDocs,
-    ...uploadDocs,
-    ...tusDocs,
-    ...renderDocs,
-    ...shareDocs,
-    ...chatDocs,
-    ...adkDocs,
-  ]),
+  openApiRoute(
+    [
+      ...healthDocs,
+      ...authDocs,
+      ...registerDocs,
+      ...sessionDocs,
+      ...creditDocs,
+      ...stateDocs,
+      ...blobDocs,
+      ...uploadDocs,
+      ...tusDocs,
+      ...renderDocs,
+      ...shareDocs,
+      ...chatDocs,
+      ...adkDocs,
+    ],
+    () => app.routes,
+  ),
 );
 
 app.notFound((c) =>

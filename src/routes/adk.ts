@@ -175,6 +175,7 @@ export const adkDocs: RouteDoc[] = [
   {
     method: 'get',
     path: '/list-apps',
+    operationId: 'adkListApps',
     summary: 'ADK: the agents served here',
     data: z.array(z.string()),
     tags,
@@ -183,6 +184,7 @@ export const adkDocs: RouteDoc[] = [
   {
     method: 'post',
     path: sessionPath,
+    operationId: 'adkCreateSession',
     summary: 'ADK: create a session (state.language and state.task_name are used); {user} is ignored',
     auth: true,
     body: CreateAdkSession,
@@ -193,6 +195,7 @@ export const adkDocs: RouteDoc[] = [
   {
     method: 'get',
     path: sessionPath,
+    operationId: 'adkListSessions',
     summary: 'ADK: your sessions',
     auth: true,
     data: z.array(AdkSessionSchema),
@@ -202,6 +205,7 @@ export const adkDocs: RouteDoc[] = [
   {
     method: 'post',
     path: `${sessionPath}/{sid}`,
+    operationId: 'adkCreateSessionWithId',
     summary: 'ADK: create a session with this id (400 if it exists)',
     auth: true,
     body: CreateAdkSession,
@@ -212,6 +216,7 @@ export const adkDocs: RouteDoc[] = [
   {
     method: 'get',
     path: `${sessionPath}/{sid}`,
+    operationId: 'adkGetSession',
     summary: 'ADK: a session with its chat as events',
     auth: true,
     data: AdkSessionSchema,
@@ -221,6 +226,7 @@ export const adkDocs: RouteDoc[] = [
   {
     method: 'delete',
     path: `${sessionPath}/{sid}`,
+    operationId: 'adkDeleteSession',
     summary: 'ADK: delete a session with its drafts, chat and uploads',
     auth: true,
     data: z.null(),
@@ -230,6 +236,8 @@ export const adkDocs: RouteDoc[] = [
   {
     method: 'post',
     path: '/run',
+    operationId: 'adkRun',
+    headers: [{ name: 'Idempotency-Key', description: 'As for /run_sse: a retry replays the first attempt' }],
     summary: 'ADK: one chat turn, answered as the JSON list of its events (the events /run_sse streams)',
     auth: true,
     body: RunSseBody,

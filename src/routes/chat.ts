@@ -18,6 +18,14 @@ export const chatDocs: RouteDoc[] = [
   {
     method: 'post',
     path: '/run_sse',
+    operationId: 'runSse',
+    headers: [
+      {
+        name: 'Idempotency-Key',
+        description:
+          'Retry key: a retry with the same key (or invocation_id, or new_message.id) within 10 minutes replays the first attempt (docs/api.md, "Retried turns")',
+      },
+    ],
     summary:
       'One chat turn: plain English or Chinese in, timeline edits out, streamed as server-sent events in the Agent Development Kit event format (functionCall/functionResponse pairs, text parts, heartbeat every 10 s, errorCode/errorMessage on errors). Ends with a text part holding the timeline summary.',
     auth: true,

@@ -89,6 +89,13 @@ export const registerDocs: RouteDoc[] = [
   {
     method: 'post',
     path: '/api/auth/register',
+    operationId: 'registerEmail',
+    data: z.object({
+      user_id: z.string(),
+      registered: z.boolean(),
+      credits_granted: z.number(),
+      credits: z.number(),
+    }),
     summary: `Bind an email to an anonymous user (the bind link of a 2001 answer); grants ${REGISTRATION_CREDITS} credits once`,
     body: RegisterBody,
     tags: ['auth'],
@@ -96,6 +103,7 @@ export const registerDocs: RouteDoc[] = [
   {
     method: 'get',
     path: '/register',
+    operationId: 'getRegisterPage',
     summary: 'Registration page for a bind link (?bind=<user_id>)',
     produces: 'text/html',
     tags: ['auth'],

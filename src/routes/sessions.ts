@@ -5,6 +5,7 @@ import { requireAuth } from '../lib/auth.ts';
 import { ok } from '../lib/envelope.ts';
 import type { RouteDoc } from '../lib/openapi-registry.ts';
 import { parseJson } from '../lib/validate.ts';
+import { SessionDeleted, SessionListData } from './api-schemas.ts';
 
 // Both optional; null (how many clients send "not set") means the default too.
 export const CreateSessionBody = z.object({
@@ -60,18 +61,33 @@ export const sessionDocs: RouteDoc[] = [
   {
     method: 'post',
     path: '/api/tasks/me/with-session/nemo_agent',
+    operationId: 'createSession',
     summary: 'Create an editing session',
     auth: true,
+    headers: ['Source', 'Version', 'Platform'].map((k) => ({
+      name: `X-Skill-${k}`,
+      description: 'Attribution, recorded with the session (analytics only)',
+    })),
     body: CreateSessionBody,
     data: SessionData,
     tags: ['sessions'],
   },
-  { method: 'get', path: '/api/sessions', summary: 'List your sessions, newest first', auth: true, tags: ['sessions'] },
+  {
+    method: 'get',
+    path: '/api/sessions',
+    operationId: 'listSessions',
+    summary: 'List your sessions, newest first',
+    auth: true,
+    data: SessionListData,
+    tags: ['sessions'],
+  },
   {
     method: 'delete',
     path: '/api/sessions/{sid}',
+    operationId: 'deleteSession',
     summary: 'Delete a session, its drafts, chat and uploads',
     auth: true,
+    data: SessionDeleted,
     tags: ['sessions'],
   },
 ];

@@ -6,7 +6,7 @@ import type { AppEnv } from '../lib/app-env.ts';
 import { requireAuth } from '../lib/auth.ts';
 import { ok } from '../lib/envelope.ts';
 import { AppError, ErrorCode } from '../lib/errors.ts';
-import type { RouteDoc } from '../lib/openapi-registry.ts';
+import { BINARY, type RouteDoc } from '../lib/openapi-registry.ts';
 import { publicOrigin } from '../lib/signing.ts';
 import { UploadBatch } from '../lib/upload/batch.ts';
 import { drainBody, readerSource } from '../lib/upload/body.ts';
@@ -155,6 +155,15 @@ export const uploadDocs: RouteDoc[] = [
   {
     method: 'post',
     path: '/api/upload-video/nemo_agent/me/{sid}',
+    operationId: 'uploadMedia',
+    // Multipart as the contract's form: a generated client sends an object with Blob fields (repeat `file` for more).
+    bodies: {
+      'multipart/form-data': {
+        type: 'object',
+        properties: { file: { ...BINARY, description: 'the file; repeat the field for several files' } },
+        required: ['file'],
+      },
+    },
     summary: `Upload media: multipart/form-data with one or more \`file\` fields (streamed), or JSON {"url"} to fetch. Type checked by content. All or nothing per request. ${errors}`,
     auth: true,
     body: UploadUrlBody,
@@ -165,10 +174,14 @@ export const uploadDocs: RouteDoc[] = [
   {
     method: 'put',
     path: '/api/upload-video/nemo_agent/me/{sid}/raw',
+    operationId: 'uploadRaw',
+    headers: [
+      { name: 'X-File-Name', description: 'The file name, percent-encoded when not ASCII' },
+      { name: 'Content-Length', required: true, description: 'The file size in bytes', schema: { type: 'integer' } },
+    ],
     summary: `Upload one file as the raw request body (Content-Length required, name in X-File-Name): the cheapest path into R2. ${errors}`,
     auth: true,
-    body: z.string().describe('the file bytes'),
-    bodyType: 'application/octet-stream',
+    bodies: { 'application/octet-stream': BINARY },
     data: UploadData,
     tags: ['media'],
   },
