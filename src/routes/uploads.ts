@@ -175,10 +175,8 @@ export const uploadDocs: RouteDoc[] = [
     method: 'put',
     path: '/api/upload-video/nemo_agent/me/{sid}/raw',
     operationId: 'uploadRaw',
-    headers: [
-      { name: 'X-File-Name', description: 'The file name, percent-encoded when not ASCII' },
-      { name: 'Content-Length', required: true, description: 'The file size in bytes', schema: { type: 'integer' } },
-    ],
+    // Content-Length is required too, but it is not a parameter: HTTP clients set it from the body.
+    headers: [{ name: 'X-File-Name', description: 'The file name, percent-encoded when not ASCII' }],
     summary: `Upload one file as the raw request body (Content-Length required, name in X-File-Name): the cheapest path into R2. ${errors}`,
     auth: true,
     bodies: { 'application/octet-stream': BINARY },
