@@ -23,7 +23,7 @@ export const RenderOutput = z
 export interface StartRenderArgs {
   id: string;
   sessionId: string;
-  /** A draft as in API.md; validated here again with the one draft schema. */
+  /** A draft as in docs/api.md; validated here again with the one draft schema. */
   draft: unknown;
   output?: Partial<RenderOutputSpec>;
   webhookUrl?: string | null;
@@ -36,7 +36,7 @@ export interface StartedRender {
   created: boolean;
 }
 
-/** Anonymous users get a registration link that binds their account (API.md, code 2001). */
+/** Anonymous users get a registration link that binds their account (docs/api.md, code 2001). */
 export const bindUrl = (origin: string, userId: string) =>
   `${origin.replace(/\/$/, '')}/register?bind=${encodeURIComponent(userId)}`;
 
