@@ -33,6 +33,7 @@ export const apiCors = cors({
   ],
   exposeHeaders: [
     'X-Request-Id',
+    'X-Turn-Replay',
     'Retry-After',
     'Content-Range',
     'Location',

@@ -113,8 +113,11 @@ export async function openChatTurn(c: Context<AppEnv>, parsed?: z.infer<typeof R
   };
   const heartbeatMs = Number((c.env as unknown as Record<string, unknown>).CHAT_HEARTBEAT_MS) || undefined;
   const invocationId = body.invocation_id ?? body.invocationId ?? undefined;
+  const header = c.req.header('idempotency-key');
+  if (header && header.length > 255)
+    throw new AppError(ErrorCode.BAD_REQUEST, 'Idempotency-Key: at most 255 characters');
   const key = retryKey({
-    header: c.req.header('idempotency-key'),
+    header,
     invocationId,
     messageId: message.id,
   });

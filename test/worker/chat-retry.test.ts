@@ -71,6 +71,8 @@ describe('retried /run_sse turns', () => {
     const res = await runSse(u.token, body(u.session_id, 'make it square'), { 'idempotency-key': 'k1' });
     expect(res.status).toBe(409);
     expect(await res.json()).toMatchObject({ code: 409, message: expect.stringMatching(/different message/) });
+    const long = await runSse(u.token, body(u.session_id, 'make it square'), { 'idempotency-key': 'k'.repeat(256) });
+    expect(long.status).toBe(400);
     expect(await versions(u.user_id, u.session_id)).toEqual([0, 1]);
   });
 
