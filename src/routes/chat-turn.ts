@@ -112,22 +112,19 @@ export async function openChatTurn(c: Context<AppEnv>, parsed?: z.infer<typeof R
     appendChat: (entries) => user.appendChat(sessionId, entries),
   };
   const heartbeatMs = Number((c.env as unknown as Record<string, unknown>).CHAT_HEARTBEAT_MS) || undefined;
-  const invocationId = body.invocation_id ?? body.invocationId ?? undefined;
+  // The client's invocation id, or ours: the events of the turn and of its replays all carry it.
+  const invocationId = body.invocation_id ?? body.invocationId ?? `e-${crypto.randomUUID()}`;
   const header = c.req.header('idempotency-key');
   if (header && header.length > 255)
     throw new AppError(ErrorCode.BAD_REQUEST, 'Idempotency-Key: at most 255 characters');
-  const key = retryKey({
-    header,
-    invocationId,
-    messageId: message.id,
-  });
+  const key = retryKey({ header, invocationId: body.invocation_id ?? body.invocationId, messageId: message.id });
   let recorder: TurnRecorder | undefined;
   if (key) {
     const claim = await user.claimTurn({
       sessionId,
       key,
       fingerprint: await sha256Hex(text),
-      invocationId: invocationId ?? `e-${crypto.randomUUID()}`,
+      invocationId,
     });
     if (!claim.claimed)
       return replayStream(user, {
