@@ -39,7 +39,7 @@ afterAll(async () => {
 });
 
 describe('a client generated from /openapi.json', () => {
-  it('type-checks token → session → upload → run → state → render → poll, refuses a wrong use, and runs it', async () => {
+  it('type-checks token → session → upload → run → state → render → poll (and multipart, tus), refuses a wrong use, and runs it', async () => {
     const doc = await (await fetch(`${stack.baseUrl}/openapi.json`)).json();
     const types = await openapiTS(doc, {
       // Binary bodies and answers are bytes: a Blob in a browser, a Uint8Array in Node.
@@ -69,7 +69,7 @@ export const b = (await client.GET('/api/state/nemo_agent/me/{sid}/latest', { pa
     expect(wrong.output).toMatch(/wrong\.ts\(4,.*X-Client-Id|wrong\.ts\(4,.*params/s);
     expect(wrong.output).toMatch(/wrong\.ts\(5,.*draft_revision/);
 
-    const { runFlow } = await import('./openapi-client/flow.ts');
+    const { runFlow, uploadOtherWays } = await import('./openapi-client/flow.ts');
     const clip = new Uint8Array(readFileSync(await makeClip()));
     const result = await runFlow(stack.baseUrl, clip);
     expect(result.userId).toMatch(/^u_[0-9a-f]{24}$/);
@@ -81,5 +81,10 @@ export const b = (await client.GET('/api/state/nemo_agent/me/{sid}/latest', { pa
     const mp4 = await fetch(result.render.url!);
     expect(mp4.status).toBe(200);
     expect(new Uint8Array(await mp4.arrayBuffer()).subarray(4, 8)).toEqual(new TextEncoder().encode('ftyp'));
+
+    // Multipart and tus through the same types: FormData from {file}, tus 201 then 204s.
+    const other = await uploadOtherWays(stack.baseUrl, clip);
+    expect(other.multipart).toMatch(/^med_/);
+    expect(other.tus).toMatch(/^med_/);
   });
 });

@@ -88,3 +88,59 @@ export async function runFlow(baseUrl: string, clip: Uint8Array, pollMs = 1000):
     await new Promise((r) => setTimeout(r, pollMs));
   }
 }
+
+/**
+ * The two other ways in, through the same generated types: multipart (a `{file}` object turned
+ * into FormData by the serializer) and tus (201 with Location, then 204 PATCHes). Returns the
+ * media ids each produced, in a new session of a new user.
+ */
+export async function uploadOtherWays(
+  baseUrl: string,
+  clip: Uint8Array<ArrayBuffer>,
+): Promise<{ multipart: string; tus: string }> {
+  const client = createClient<paths>({ baseUrl });
+  const token = await client.POST('/api/auth/anonymous-token', {
+    params: { header: { 'X-Client-Id': `openapi-uploads-${Date.now()}` } },
+  });
+  const headers = { Authorization: `Bearer ${must(token.data?.data ?? undefined, 'token').token}` };
+  const created = await client.POST('/api/tasks/me/with-session/nemo_agent', { headers, body: {} });
+  const sid = must(created.data?.data ?? undefined, 'session').session_id;
+
+  const form = await client.POST('/api/upload-video/nemo_agent/me/{sid}', {
+    params: { path: { sid } },
+    headers,
+    body: { file: new Blob([clip], { type: 'video/mp4' }) },
+    // The body type is the union of the operation's media types (JSON {url} or multipart {file}).
+    bodySerializer: (body) => {
+      const fd = new FormData();
+      if ('file' in body)
+        fd.append('file', body.file instanceof Blob ? body.file : new Blob([body.file as BlobPart]), 'form.mp4');
+      return fd;
+    },
+  });
+  const multipart = must(form.data?.data?.media[0], `multipart (${form.response.status})`).media_id;
+
+  const path = { sid };
+  const tusCreated = await client.POST('/api/upload-video/nemo_agent/me/{sid}/tus', {
+    params: { path, header: { 'Tus-Resumable': '1.0.0', 'Upload-Length': clip.length } },
+    headers,
+  });
+  if (tusCreated.response.status !== 201) throw new Error(`tus create: ${tusCreated.response.status}`);
+  const uploadId = must(tusCreated.response.headers.get('Location')?.split('/').pop(), 'Location');
+  const half = Math.floor(clip.length / 2);
+  let mediaId: string | null = null;
+  for (const [from, to] of [
+    [0, half],
+    [half, clip.length],
+  ] as const) {
+    const patched = await client.PATCH('/api/upload-video/nemo_agent/me/{sid}/tus/{upload_id}', {
+      params: { path: { ...path, upload_id: uploadId }, header: { 'Tus-Resumable': '1.0.0', 'Upload-Offset': from } },
+      headers: { ...headers, 'Content-Type': 'application/offset+octet-stream' },
+      body: clip.subarray(from, to),
+      bodySerializer: (bytes) => bytes,
+    });
+    if (patched.response.status !== 204) throw new Error(`tus PATCH: ${patched.response.status}`);
+    mediaId = patched.response.headers.get('Upload-Media-Id');
+  }
+  return { multipart, tus: must(mediaId ?? undefined, 'Upload-Media-Id') };
+}
