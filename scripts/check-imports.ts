@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 /**
  * Layering check, run by `npm run check` (issue 12): fails on
  *  - an import cycle anywhere under src/, engine/src/ or cli/ (type-only imports count too: a
@@ -9,8 +8,9 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const ROOT = resolve(dirname(new URL(import.meta.url).pathname), '..');
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SCAN = ['src', 'engine/src', 'cli'];
 const FEATURES = ['src/agent', 'src/draft', 'src/durable', 'src/render', 'src/routes', 'src/workflows'];
 
@@ -28,7 +28,7 @@ const LIB_UPWARD_ALLOWED = new Set([
   'src/lib/upload/tus-complete.ts -> src/durable/media.ts',
 ]);
 
-function walk(dir, out = []) {
+function walk(dir: string, out: string[] = []): string[] {
   for (const name of readdirSync(dir)) {
     if (name === 'node_modules' || name.startsWith('.')) continue;
     const p = join(dir, name);
@@ -41,11 +41,11 @@ function walk(dir, out = []) {
 // `import … from '…'`, `export … from '…'`, `import '…'` and `import('…')`, with comments removed first.
 const IMPORT_RE = /(?:\bimport|\bexport)\s[^'"`;]*?\bfrom\s*['"]([^'"]+)['"]|\bimport\s*\(?\s*['"]([^'"]+)['"]/g;
 
-export function importsOf(file) {
+export function importsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8')
     .replace(/\/\*[\s\S]*?\*\//g, '')
     .replace(/(^|[^:])\/\/.*$/gm, '$1');
-  const found = [];
+  const found: string[] = [];
   for (const m of text.matchAll(IMPORT_RE)) {
     const spec = m[1] ?? m[2];
     if (spec?.startsWith('.')) found.push(relative(ROOT, resolve(dirname(file), spec)));
@@ -53,21 +53,23 @@ export function importsOf(file) {
   return found;
 }
 
-export function buildGraph() {
-  const graph = new Map();
+export type Graph = Map<string, string[]>;
+
+export function buildGraph(): Graph {
+  const graph: Graph = new Map();
   for (const dir of SCAN) for (const f of walk(join(ROOT, dir))) graph.set(relative(ROOT, f), importsOf(f));
   return graph;
 }
 
 /** Every elementary cycle reported once, via Tarjan's strongly connected components. */
-export function findCycles(graph) {
+export function findCycles(graph: Graph): string[][] {
   let index = 0;
-  const idx = new Map();
-  const low = new Map();
-  const stack = [];
-  const on = new Set();
-  const sccs = [];
-  const visit = (v) => {
+  const idx = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const on = new Set<string>();
+  const sccs: string[][] = [];
+  const visit = (v: string) => {
     idx.set(v, index);
     low.set(v, index++);
     stack.push(v);
@@ -76,14 +78,14 @@ export function findCycles(graph) {
       if (!graph.has(w)) continue;
       if (!idx.has(w)) {
         visit(w);
-        low.set(v, Math.min(low.get(v), low.get(w)));
-      } else if (on.has(w)) low.set(v, Math.min(low.get(v), idx.get(w)));
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (on.has(w)) low.set(v, Math.min(low.get(v)!, idx.get(w)!));
     }
     if (low.get(v) === idx.get(v)) {
-      const scc = [];
-      let w;
+      const scc: string[] = [];
+      let w: string;
       do {
-        w = stack.pop();
+        w = stack.pop()!;
         on.delete(w);
         scc.push(w);
       } while (w !== v);
@@ -94,19 +96,19 @@ export function findCycles(graph) {
   return sccs;
 }
 
-export function upwardLibImports(graph) {
-  const bad = [];
+export function upwardLibImports(graph: Graph, allowed: ReadonlySet<string> = LIB_UPWARD_ALLOWED): string[] {
+  const bad: string[] = [];
   for (const [from, tos] of graph) {
     if (!from.startsWith('src/lib/')) continue;
     for (const to of tos) {
       const edge = `${from} -> ${to}`;
-      if (FEATURES.some((f) => to.startsWith(`${f}/`)) && !LIB_UPWARD_ALLOWED.has(edge)) bad.push(edge);
+      if (FEATURES.some((f) => to.startsWith(`${f}/`)) && !allowed.has(edge)) bad.push(edge);
     }
   }
   return bad;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
   const graph = buildGraph();
   const cycles = findCycles(graph);
   const upward = upwardLibImports(graph);
