@@ -1,7 +1,7 @@
 /**
  * A small stand-in for the service's public API (node:http, in-process) so the CLI's own tests
  * run without the stack: it speaks the envelope, bearer tokens, raw/multipart upload, SSE and
- * render polling as API.md describes. The real thing is exercised by test/node/e2e.test.ts.
+ * render polling as docs/api.md describes. The real thing is exercised by test/node/e2e.test.ts.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -162,7 +162,12 @@ export async function startFakeService(opts: FakeOptions = {}): Promise<FakeServ
             ],
           },
         });
-        ev({ id: 'r3', author: 'nemo_agent', content: { role: 'model', parts: [{ text: 'Export started.' }] } });
+        ev({
+          id: 'r3',
+          author: 'nemo_agent',
+          partial: true,
+          content: { role: 'model', parts: [{ text: 'Export started.' }] },
+        });
         ev({
           id: 'r4',
           author: 'nemo_agent',

@@ -70,7 +70,7 @@ describe('TurnPrinter', () => {
           parts: [{ functionResponse: { id: 'c', name: 'render', response: { ok: true, render_id: 'render_9' } } }],
         },
       }) +
-        ev({ author: 'a', content: { role: 'model', parts: [{ text: 'Export started.' }] } }) +
+        ev({ author: 'a', partial: true, content: { role: 'model', parts: [{ text: 'Export started.' }] } }) +
         ev({ author: 'a', partial: true, content: { role: 'model', parts: [{ text: 'Rendering… 10%' }] } }) +
         ev({ author: 'a', partial: true, content: { role: 'model', parts: [{ text: 'Rendering… 60%' }] } }) +
         ev({ author: 'a', content: { role: 'model', parts: [{ text: 'Your video is ready.' }] } }),

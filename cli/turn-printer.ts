@@ -98,7 +98,9 @@ export class TurnPrinter {
 
   private onPart(part: Part, partial: boolean): void {
     if (typeof part.text === 'string') {
-      if (partial && PROGRESS_LINE.test(part.text) && !this.partialText) {
+      // A progress line is a status even after an intermediate text (the server marks every text
+      // but a turn's last as partial, docs/api.md "Which event is final").
+      if (partial && PROGRESS_LINE.test(part.text)) {
         this.sink.status?.(part.text.trim());
         return;
       }

@@ -6,6 +6,7 @@ import { ErrorCode } from './lib/errors.ts';
 import { onError } from './lib/on-error.ts';
 import { requireSecrets } from './lib/secret-guard.ts';
 import { runCleanupCron } from './render/cleanup-cron.ts';
+import { adk, adkDocs } from './routes/adk.ts';
 import { auth, authDocs } from './routes/auth.ts';
 import { blob, blobDocs } from './routes/blob.ts';
 import { chat, chatDocs } from './routes/chat.ts';
@@ -53,25 +54,30 @@ app.route('/s', share);
 app.route('/api/upload-video', uploads);
 app.route('/api/upload-video', tus);
 app.route('/', chat);
+app.route('/', adk);
 app.route(
   '/openapi.json',
-  openApiRoute([
-    ...healthDocs,
-    ...authDocs,
-    ...registerDocs,
-    ...verifyEmailDocs,
-    ...sessionDocs,
-    ...creditDocs,
-    ...stateDocs,
-    ...transcriptDocs,
-    ...blobDocs,
-    ...uploadDocs,
-    ...tusDocs,
-    ...renderDocs,
-    ...previewDocs,
-    ...shareDocs,
-    ...chatDocs,
-  ]),
+  openApiRoute(
+    [
+      ...healthDocs,
+      ...authDocs,
+      ...registerDocs,
+      ...verifyEmailDocs,
+      ...sessionDocs,
+      ...creditDocs,
+      ...stateDocs,
+      ...transcriptDocs,
+      ...blobDocs,
+      ...uploadDocs,
+      ...tusDocs,
+      ...renderDocs,
+      ...previewDocs,
+      ...shareDocs,
+      ...chatDocs,
+      ...adkDocs,
+    ],
+    () => app.routes,
+  ),
 );
 
 app.notFound((c) =>

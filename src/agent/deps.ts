@@ -53,7 +53,7 @@ export interface TurnDeps {
 }
 
 export interface TurnOptions {
-  /** API.md: a heartbeat every 10 s while work runs; tests shorten it. */
+  /** docs/api.md: a heartbeat every 10 s while work runs; tests shorten it. */
   heartbeatMs?: number;
   renderPollMs?: number;
   /** How long a chat turn follows a render before handing over the poll URL. */

@@ -53,7 +53,7 @@ export async function renderStep(
     const step = Math.floor(view.progress * 10);
     if (step > shown) {
       shown = step;
-      await sink.text(text.renderProgress(view.progress), { partial: true });
+      await sink.text(text.renderProgress(view.progress), { progress: true });
     }
     if (Date.now() > deadline || !sink.connected) return text.renderSlow(started.render_id);
     await sleep(pollMs);

@@ -47,15 +47,18 @@ const shortId = () => crypto.randomUUID().replace(/-/g, '').slice(0, 16);
  * and is otherwise ignored: the turn still finishes and commits, the client just stops hearing.
  */
 export class EventSink {
-  readonly invocationId = `e-${crypto.randomUUID()}`;
   private open = true;
   private heartbeat: ReturnType<typeof setInterval> | undefined;
 
   constructor(
     private readonly write: (frame: string) => Promise<void>,
     readonly author: string,
-    /** false for a client that asked `streaming: false`: as in ADK, no partial events, only final ones. */
+    /** false for a client that asked `streaming: false`: as in ADK, no progress texts, only what lasts. */
     private readonly partials = true,
+    /** The client's ADK invocation id when it sent one, so its events carry it. */
+    readonly invocationId = `e-${crypto.randomUUID()}`,
+    /** Sees every frame, also after the client left: a recorded turn must hold all of them. */
+    private readonly tap?: (frame: string) => void,
   ) {}
 
   get connected(): boolean {
@@ -63,6 +66,7 @@ export class EventSink {
   }
 
   private async send(frame: string): Promise<void> {
+    this.tap?.(frame);
     if (!this.open) return;
     try {
       await this.write(frame);
@@ -83,9 +87,15 @@ export class EventSink {
     };
   }
 
-  text(text: string, opts: { partial?: boolean; stateDelta?: Record<string, unknown>; turnComplete?: boolean } = {}) {
-    if (opts.partial && !this.partials) return Promise.resolve();
-    const event = this.base({ content: { role: 'model', parts: [{ text }] }, partial: opts.partial ?? false });
+  /**
+   * A text part. `progress` texts (render percentages) are superseded by the next and are not
+   * sent to a client that asked `streaming: false`. Every text but the turn's last is sent with
+   * `partial: true`, so that ADK's `Event.is_final_response()` (false for partial events) holds
+   * for the last text only (docs/api.md, "Which event is final").
+   */
+  text(text: string, opts: { progress?: boolean; stateDelta?: Record<string, unknown>; turnComplete?: boolean } = {}) {
+    if (opts.progress && !this.partials) return Promise.resolve();
+    const event = this.base({ content: { role: 'model', parts: [{ text }] }, partial: !opts.turnComplete });
     if (opts.stateDelta) event.actions.stateDelta = opts.stateDelta;
     if (opts.turnComplete) event.turnComplete = true;
     return this.send(encodeEvent(event));
@@ -106,11 +116,12 @@ export class EventSink {
     );
   }
 
+  /** The error event of a failed turn; partial, because the turn's closing text follows it. */
   error(code: string, message: string) {
-    return this.send(encodeEvent(this.base({ errorCode: code, errorMessage: message })));
+    return this.send(encodeEvent(this.base({ errorCode: code, errorMessage: message, partial: true })));
   }
 
-  /** Heartbeats every `intervalMs` until stopped (API.md: every 10 s while work runs). */
+  /** Heartbeats every `intervalMs` until stopped (docs/api.md: every 10 s while work runs). */
   startHeartbeat(intervalMs: number): void {
     this.stopHeartbeat();
     this.heartbeat = setInterval(() => void this.send(HEARTBEAT_FRAME), intervalMs);
@@ -125,12 +136,13 @@ export class EventSink {
 /** A text/event-stream response and the sink that feeds it. */
 export function sseStream(
   author: string,
-  opts: { partials?: boolean } = {},
+  opts: { partials?: boolean; invocationId?: string; tap?: (frame: string) => void } = {},
 ): { sink: EventSink; response: Response; close: () => Promise<void> } {
   const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
   const writer = writable.getWriter();
   const encoder = new TextEncoder();
-  const sink = new EventSink((frame) => writer.write(encoder.encode(frame)), author, opts.partials ?? true);
+  const write = (frame: string) => writer.write(encoder.encode(frame));
+  const sink = new EventSink(write, author, opts.partials ?? true, opts.invocationId, opts.tap);
   const response = new Response(readable, {
     headers: {
       'content-type': 'text/event-stream; charset=utf-8',

@@ -1,6 +1,6 @@
 /**
  * The one draft (timeline) schema, shared by the Worker, the agent and the media engine.
- * Compact keys as in API.md: `t` tracks, `tt` track type, `sg` segments, `d` duration (ms),
+ * Compact keys as in docs/api.md: `t` tracks, `tt` track type, `sg` segments, `d` duration (ms),
  * `s` start on the timeline (ms), `in` in-point in the source (ms), `m` metadata.
  * Unknown metadata keys are kept (passthrough) so clients of the service we replace can
  * round-trip fields we do not use yet.

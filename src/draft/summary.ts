@@ -1,5 +1,5 @@
 /**
- * The one-line track summary shown at the end of every chat turn (API.md):
+ * The one-line track summary shown at the end of every chat turn (docs/api.md):
  * `Timeline (3 tracks): 1. Video: city timelapse (0-10s) 2. BGM: Lo-fi (0-10s, 35%) 3. Title: "Urban Dreams" (0-3s)`
  */
 import type { Draft, Track } from './schema.ts';

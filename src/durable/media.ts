@@ -1,7 +1,7 @@
 import type { MediaKind, ProbeResult } from '../lib/engine-protocol.ts';
 import { getSession } from './sessions.ts';
 
-/** A media row as the API shows it (plus where it lives), see API.md's upload answer. */
+/** A media row as the API shows it (plus where it lives), see docs/api.md's upload answer. */
 export interface MediaRecord {
   media_id: string;
   session_id: string;
@@ -81,7 +81,7 @@ export function getMedia(sql: SqlStorage, sessionId: string, mediaId: string): M
   return row ? toRecord(row) : null;
 }
 
-/** The public shape of a media row (API.md): no storage key, no internal columns. */
+/** The public shape of a media row (docs/api.md): no storage key, no internal columns. */
 export function publicMedia(m: MediaRecord) {
   return {
     media_id: m.media_id,

@@ -54,6 +54,14 @@ export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE email_verifications (
      token_hash TEXT PRIMARY KEY, email_hash TEXT NOT NULL, created_at INTEGER NOT NULL,
      expires_at INTEGER NOT NULL, used_at INTEGER);`,
+  // Recorded chat turns, replayed to a retried /run_sse (src/durable/turns.ts); rows go 10 min after their last event.
+  `CREATE TABLE turns (
+     id INTEGER PRIMARY KEY AUTOINCREMENT, session_id TEXT NOT NULL, key TEXT NOT NULL,
+     fingerprint TEXT NOT NULL, invocation_id TEXT NOT NULL, done INTEGER NOT NULL DEFAULT 0,
+     created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, UNIQUE (session_id, key));
+   CREATE INDEX turns_updated ON turns(updated_at);
+   CREATE TABLE turn_events (
+     turn_id INTEGER NOT NULL, seq INTEGER NOT NULL, frame TEXT NOT NULL, PRIMARY KEY (turn_id, seq));`,
 ];
 
 export function migrate(sql: SqlStorage): void {

@@ -1,5 +1,5 @@
 import { type Draft, DraftSchema, emptyDraft } from '../draft/schema.ts';
-import { sessionNotFound } from '../lib/errors.ts';
+import { AppError, ErrorCode, sessionNotFound } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
 
 export interface Attribution {
@@ -43,10 +43,13 @@ const toRecord = (r: SessionRow): SessionRecord => ({
 
 export function createSession(
   sql: SqlStorage,
-  args: { taskName: string; language: string; attribution: Attribution },
+  args: { taskName: string; language: string; attribution: Attribution; id?: string },
   nowMs: number,
 ): SessionRecord {
-  const id = newId('ses');
+  // An ADK client may name its session (POST /apps/{app}/users/{user}/sessions/{sid}); ids are per user.
+  if (args.id && sql.exec('SELECT 1 FROM sessions WHERE id = ?', args.id).toArray().length)
+    throw new AppError(ErrorCode.BAD_REQUEST, `Session already exists: ${args.id}`);
+  const id = args.id ?? newId('ses');
   const taskId = newId('task');
   sql.exec(
     'INSERT INTO sessions (id, task_id, task_name, language, attribution, created_at, updated_at, head_version) VALUES (?, ?, ?, ?, ?, ?, ?, 0)',

@@ -13,6 +13,7 @@ import { migrate } from './schema.ts';
 import { deleteSessionObjects, deleteSessionState, terminateCancelled } from './session-delete.ts';
 import { type Attribution, createSession, getSession, listSessions, readDraft } from './sessions.ts';
 import * as tokens from './tokens.ts';
+import * as turns from './turns.ts';
 import * as tus from './tus-uploads.ts';
 
 /**
@@ -81,7 +82,7 @@ export class UserDO extends DurableObject<Env> {
   }
 
   // ── sessions and drafts ───────────────────────────────────────────────────
-  createSession(args: { taskName: string; language: string; attribution: Attribution }) {
+  createSession(args: { taskName: string; language: string; attribution: Attribution; id?: string }) {
     return this.tx(() => createSession(this.sql, args, Date.now()));
   }
 
@@ -154,6 +155,19 @@ export class UserDO extends DurableObject<Env> {
           .toArray() as { role: string; text: string; at: number }[]
       ).reverse();
     });
+  }
+
+  // ── recorded turns (retried /run_sse replays, src/durable/turns.ts) ───────
+  claimTurn(args: { sessionId: string; key: string; fingerprint: string; invocationId: string }) {
+    return this.tx(() => turns.claimTurn(this.sql, args, Date.now()));
+  }
+
+  appendTurn(args: { sessionId: string; key: string; frames: string[]; done: boolean }) {
+    return this.tx(() => turns.appendTurn(this.sql, args, Date.now()));
+  }
+
+  readTurn(sessionId: string, key: string, fromSeq: number) {
+    return this.tx(() => turns.readTurn(this.sql, sessionId, key, fromSeq, Date.now()));
   }
 
   // ── media ─────────────────────────────────────────────────────────────────

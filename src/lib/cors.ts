@@ -28,9 +28,12 @@ export const apiCors = cors({
     // SSE client libraries for /run_sse send these (fetch-event-source, EventSource polyfills).
     'Cache-Control',
     'Last-Event-ID',
+    // A retried /run_sse with the same key replays the first attempt (docs/api.md, "Retried turns").
+    'Idempotency-Key',
   ],
   exposeHeaders: [
     'X-Request-Id',
+    'X-Turn-Replay',
     'Retry-After',
     'Content-Range',
     'Location',

@@ -9,6 +9,7 @@ import { signBlobUrl } from '../lib/signing.ts';
 import type { UserClient } from '../lib/user-stub.ts';
 import { EngineRejected, EngineUnavailable, getEngineJob, probeUrl, startEngineRender } from './engine-jobs.ts';
 import { hasCaptions, renderKeys } from './render-keys.ts';
+import { renderTimeoutMs } from './render-timeout.ts';
 import { renderStatusView } from './status.ts';
 
 /**
@@ -19,8 +20,7 @@ export const MAX_ENGINE_ATTEMPTS = 3;
 /** Consecutive polls without an answer (or with "unknown job") before the engine counts as dead. */
 export const LOST_POLLS_LIMIT = 3;
 
-/** Generous: 2 min of start-up plus 6× real time, capped at 2 h. */
-export const renderTimeoutMs = (durationMs: number) => Math.min(2 * 3600_000, 120_000 + 6 * durationMs);
+export { renderTimeoutMs } from './render-timeout.ts';
 
 /**
  * Backoff between polls: 1 s, 2 s, 4 s … capped at 15 s, or at timeout/200 for long renders, so

@@ -6,8 +6,8 @@
  * workflow claims. The deadline is generous: three engine attempts at the render's own timeout.
  */
 import { cancelRender } from '../durable/renders.ts';
-import { renderTimeoutMs } from './pipeline.ts';
 import { renderInstanceId } from './render-keys.ts';
+import { renderTimeoutMs } from './render-timeout.ts';
 
 const GRACE_MS = 30 * 60_000;
 

@@ -1,5 +1,13 @@
-import type { Draft } from '../draft/schema.ts';
+import { type Draft, TrackType } from '../draft/schema.ts';
 import { sha256Hex } from '../lib/ids.ts';
+
+/** What a RenderWorkflow instance is started with (src/render/start-render.ts). */
+export interface RenderParams {
+  userId: string;
+  renderId: string;
+  /** Public origin at request time: signed URLs and share links point here. */
+  origin: string;
+}
 
 /** Where a render's files live: under the user, so a user's cleanup finds them by prefix. */
 export const renderPrefix = (userId: string, renderId: string) => `u/${userId}/renders/${renderId}/`;
@@ -15,7 +23,7 @@ export function renderKeys(userId: string, renderId: string, captions: boolean) 
 }
 
 export const hasCaptions = (draft: Draft) =>
-  draft.t.some((t) => t.tt === 7 && t.m.kind === 'caption' && t.sg.length > 0);
+  draft.t.some((t) => t.tt === TrackType.text && t.m.kind === 'caption' && t.sg.length > 0);
 
 /**
  * The Workflow instance id of a render: deterministic from user and render id, so a repeated

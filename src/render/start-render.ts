@@ -6,9 +6,8 @@ import { assertPlanAllows, renderCostCredits } from '../lib/cost.ts';
 import { AppError, ErrorCode } from '../lib/errors.ts';
 import { userStub } from '../lib/user-stub.ts';
 import { parseWith } from '../lib/validate.ts';
-import type { RenderParams } from '../workflows/render-workflow.ts';
 import { cancelEngineJob } from './engine-jobs.ts';
-import { renderInstanceId } from './render-keys.ts';
+import { type RenderParams, renderInstanceId } from './render-keys.ts';
 import { type RenderStatusView, renderStatusView } from './status.ts';
 
 /** Render ids are the client's idempotency keys; they also name the render's R2 folder. */
@@ -25,7 +24,7 @@ export const RenderOutput = z
 export interface StartRenderArgs {
   id: string;
   sessionId: string;
-  /** A draft as in API.md; validated here again with the one draft schema. */
+  /** A draft as in docs/api.md; validated here again with the one draft schema. */
   draft: unknown;
   output?: Partial<RenderOutputSpec>;
   webhookUrl?: string | null;
@@ -38,7 +37,7 @@ export interface StartedRender {
   created: boolean;
 }
 
-/** Anonymous users get a registration link that binds their account (API.md, code 2001); signed (bind-link.ts). */
+/** Anonymous users get a registration link that binds their account (docs/api.md, code 2001); signed (bind-link.ts). */
 export const bindUrl = (env: Env, origin: string, userId: string) => signedBindUrl(env.SIGNING_SECRET, origin, userId);
 
 function titleOf(draft: Draft): string {

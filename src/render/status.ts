@@ -2,7 +2,7 @@ import type { RenderRecord } from '../durable/renders.ts';
 import { signBlobUrl } from '../lib/signing.ts';
 import { downloadTtlS } from './render-keys.ts';
 
-/** The poll answer of API.md: `{render_id, status, progress, url?, share_url?, expires_at?, error?}`. */
+/** The poll answer of docs/api.md: `{render_id, status, progress, url?, share_url?, expires_at?, error?}`. */
 export interface RenderStatusView {
   render_id: string;
   status: RenderRecord['status'];

@@ -54,6 +54,8 @@ export const authDocs: RouteDoc[] = [
   {
     method: 'post',
     path: '/api/auth/anonymous-token',
+    operationId: 'mintAnonymousToken',
+    headers: [{ name: 'X-Client-Id', required: true, description: 'Your device or install id, 8-128 characters' }],
     summary: 'Mint an anonymous token (header X-Client-Id, 8-128 chars). Same client id → same user, no new credits.',
     data: TokenData,
     tags: ['auth'],

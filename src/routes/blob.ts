@@ -1,10 +1,15 @@
 import { Hono } from 'hono';
+import { z } from 'zod';
 import type { AppEnv } from '../lib/app-env.ts';
 import { acceptedPutType, BLOB_PUT_TYPES } from '../lib/content-types.ts';
 import { AppError, ErrorCode } from '../lib/errors.ts';
-import type { RouteDoc } from '../lib/openapi-registry.ts';
+import { BINARY, type RouteDoc } from '../lib/openapi-registry.ts';
 import { serveObject } from '../lib/serve-object.ts';
 import { verifyBlobSignature } from '../lib/signing.ts';
+import { BlobPutData } from './api-schemas.ts';
+
+/** The signature of a signed URL: method, expiry (unix s) and HMAC; the server makes these, clients follow them. */
+const SignedQuery = z.object({ m: z.enum(['GET', 'PUT']), exp: z.string(), sig: z.string() });
 
 /**
  * Signed object access for the media engine and download links: GET (with Range, so ffmpeg
@@ -53,15 +58,32 @@ blob.put('/*', async (c) => {
 
 export const blobDocs: RouteDoc[] = [
   {
+    method: 'head',
+    path: '/api/blob/{key}',
+    operationId: 'headBlob',
+    summary: 'Size and type of an object through a signed GET URL',
+    query: SignedQuery,
+    empty: true,
+    tags: ['blobs'],
+  },
+  {
     method: 'get',
     path: '/api/blob/{key}',
-    summary: 'Read an object through a signed URL (Range supported)',
+    operationId: 'getBlob',
+    summary: 'Read an object through a signed URL (Range supported: 206 with Content-Range)',
+    query: SignedQuery,
+    headers: [{ name: 'Range', description: 'bytes=<start>-<end>' }],
+    produces: 'application/octet-stream',
     tags: ['blobs'],
   },
   {
     method: 'put',
     path: '/api/blob/{key}',
+    operationId: 'putBlob',
     summary: 'Write an object through a signed URL (Content-Length and a media or caption Content-Type required)',
+    query: SignedQuery,
+    bodies: { 'application/octet-stream': BINARY },
+    data: BlobPutData,
     tags: ['blobs'],
   },
 ];

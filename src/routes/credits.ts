@@ -4,6 +4,7 @@ import type { AppEnv } from '../lib/app-env.ts';
 import { requireAuth } from '../lib/auth.ts';
 import { ok } from '../lib/envelope.ts';
 import type { RouteDoc } from '../lib/openapi-registry.ts';
+import { LedgerData } from './api-schemas.ts';
 
 export const BalanceData = z.object({ available: z.number(), frozen: z.number(), total: z.number() });
 
@@ -24,6 +25,7 @@ export const creditDocs: RouteDoc[] = [
   {
     method: 'get',
     path: '/api/credits/balance/simple',
+    operationId: 'getBalance',
     summary: 'Credits: available, frozen, total = available + frozen',
     auth: true,
     data: BalanceData,
@@ -32,8 +34,10 @@ export const creditDocs: RouteDoc[] = [
   {
     method: 'get',
     path: '/api/credits/ledger',
+    operationId: 'getLedger',
     summary: 'Every credits move (grant, freeze, spend, refund), newest first',
     auth: true,
+    data: LedgerData,
     tags: ['credits'],
   },
 ];

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../lib/app-env.ts';
 import { ok } from '../lib/envelope.ts';
 import type { RouteDoc } from '../lib/openapi-registry.ts';
+import { HealthData } from './api-schemas.ts';
 
 export const health = new Hono<AppEnv>();
 
@@ -20,5 +21,12 @@ health.get('/', async (c) => {
 });
 
 export const healthDocs: RouteDoc[] = [
-  { method: 'get', path: '/health', summary: 'Service health and engine reachability', tags: ['meta'] },
+  {
+    method: 'get',
+    path: '/health',
+    operationId: 'getHealth',
+    summary: 'Service health and engine reachability',
+    data: HealthData,
+    tags: ['meta'],
+  },
 ];

@@ -142,6 +142,16 @@ export const registerDocs: RouteDoc[] = [
   {
     method: 'post',
     path: '/api/auth/register',
+    operationId: 'registerEmail',
+    data: z.object({
+      user_id: z.string(),
+      registered: z.boolean(),
+      verification: z.enum(['pending', 'done']),
+      verification_sent_via: z.string().optional(),
+      verification_expires_at: z.number().optional(),
+      credits_granted: z.number(),
+      credits: z.number(),
+    }),
     summary: `Bind an email to an anonymous user: starts an email verification (link logged or sent to REGISTRATION_WEBHOOK_URL); ${REGISTRATION_CREDITS} credits once the link is opened. Needs the user's bearer token, or exp+sig from the signed bind link of a 2001 answer (else 1001)`,
     body: RegisterBody,
     tags: ['auth'],
@@ -149,6 +159,7 @@ export const registerDocs: RouteDoc[] = [
   {
     method: 'get',
     path: '/register',
+    operationId: 'getRegisterPage',
     summary: 'Registration page for a signed bind link (?bind=<user_id>&exp=…&sig=…)',
     produces: 'text/html',
     tags: ['auth'],

@@ -10,6 +10,7 @@ import { outboundProblem, outboundRefused } from '../lib/outbound-url.ts';
 import { publicOrigin } from '../lib/signing.ts';
 import { parseJson } from '../lib/validate.ts';
 import { cancelRender, getRenderStatus, RenderId, RenderOutput, startRender } from '../render/start-render.ts';
+import { RenderView } from './api-schemas.ts';
 
 export const RenderBody = z.object({
   id: RenderId,
@@ -26,14 +27,6 @@ export const RenderBody = z.object({
 export const RenderStarted = z.object({
   render_id: z.string(),
   status: z.enum(['queued', 'rendering', 'done', 'failed']),
-});
-export const RenderPoll = RenderStarted.extend({
-  progress: z.number().min(0).max(1),
-  url: z.string().optional().describe('signed, expiring download URL (Range supported)'),
-  share_url: z.string().optional(),
-  poster_url: z.string().optional().describe('signed URL of the poster frame (JPEG), when one was made'),
-  expires_at: z.number().optional().describe('unix ms'),
-  error: z.string().optional(),
 });
 
 export const render = new Hono<AppEnv>();
@@ -67,6 +60,7 @@ export const renderDocs: RouteDoc[] = [
   {
     method: 'post',
     path: '/api/render/proxy/lambda',
+    operationId: 'startRender',
     summary:
       'Start a render (idempotent on id per user); its cost is frozen now, spent on success, returned on failure',
     auth: true,
@@ -77,17 +71,19 @@ export const renderDocs: RouteDoc[] = [
   {
     method: 'get',
     path: '/api/render/proxy/lambda/{render_id}',
+    operationId: 'getRender',
     summary: 'Poll a render: status, progress, download and share links when done (404 for unknown ids)',
     auth: true,
-    data: RenderPoll,
+    data: RenderView,
     tags: ['render'],
   },
   {
     method: 'delete',
     path: '/api/render/proxy/lambda/{render_id}',
+    operationId: 'cancelRender',
     summary: 'Cancel an unfinished render: its frozen credits come back; a finished render is left as it is',
     auth: true,
-    data: RenderPoll,
+    data: RenderView,
     tags: ['render'],
   },
 ];

@@ -7,6 +7,7 @@ import type { RouteDoc } from '../lib/openapi-registry.ts';
 import { stripBidiControls } from '../lib/upload/names.ts';
 import { parseJson, parseWith } from '../lib/validate.ts';
 import { cancelEngineJob } from '../render/engine-jobs.ts';
+import { SessionDeleted, SessionListData } from './api-schemas.ts';
 
 // Both optional; null (how many clients send "not set") means the default too.
 export const CreateSessionBody = z.object({
@@ -77,13 +78,26 @@ export const sessionDocs: RouteDoc[] = [
   {
     method: 'post',
     path: '/api/tasks/me/with-session/nemo_agent',
+    operationId: 'createSession',
     summary: 'Create an editing session',
     auth: true,
+    headers: ['Source', 'Version', 'Platform'].map((k) => ({
+      name: `X-Skill-${k}`,
+      description: 'Attribution, recorded with the session (analytics only)',
+    })),
     body: CreateSessionBody,
     data: SessionData,
     tags: ['sessions'],
   },
-  { method: 'get', path: '/api/sessions', summary: 'List your sessions, newest first', auth: true, tags: ['sessions'] },
+  {
+    method: 'get',
+    path: '/api/sessions',
+    operationId: 'listSessions',
+    summary: 'List your sessions, newest first',
+    auth: true,
+    data: SessionListData,
+    tags: ['sessions'],
+  },
   {
     method: 'get',
     path: '/api/sessions/{sid}/chat',
@@ -95,9 +109,11 @@ export const sessionDocs: RouteDoc[] = [
   {
     method: 'delete',
     path: '/api/sessions/{sid}',
+    operationId: 'deleteSession',
     summary:
       'Delete a session and everything it made: drafts, chat, uploads, analysis, renders (running ones cancelled, credits returned), share pages and download links',
     auth: true,
+    data: SessionDeleted,
     tags: ['sessions'],
   },
 ];

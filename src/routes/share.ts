@@ -97,6 +97,7 @@ export const shareDocs: RouteDoc[] = [
   {
     method: 'get',
     path: '/s/{share_id}',
+    operationId: 'getSharePage',
     summary: 'Public share page of a finished render (HTML, Open Graph tags, player, download); 410 after expiry',
     produces: 'text/html',
     tags: ['render'],

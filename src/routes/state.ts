@@ -7,6 +7,7 @@ import { ok } from '../lib/envelope.ts';
 import type { RouteDoc } from '../lib/openapi-registry.ts';
 import { publicOrigin } from '../lib/signing.ts';
 import { generatedMedia } from '../render/status.ts';
+import { StateData } from './api-schemas.ts';
 
 export const state = new Hono<AppEnv>();
 state.use('*', requireAuth);
@@ -36,6 +37,8 @@ export const stateDocs: RouteDoc[] = [
   {
     method: 'get',
     path: '/api/state/nemo_agent/me/{sid}/latest',
+    operationId: 'getLatestState',
+    data: StateData,
     summary:
       'The session draft, its media (with analysis_ready: speech analysis cached) and its finished renders (generated_media)',
     auth: true,

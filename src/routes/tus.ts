@@ -1,7 +1,6 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import { z } from 'zod';
 import { publicMedia } from '../durable/media.ts';
 import { releaseTusStorage } from '../durable/tus-uploads.ts';
 import type { AppEnv } from '../lib/app-env.ts';
@@ -9,7 +8,6 @@ import { requireAuth } from '../lib/auth.ts';
 import { ok } from '../lib/envelope.ts';
 import { AppError, ErrorCode } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
-import type { RouteDoc } from '../lib/openapi-registry.ts';
 import { publicOrigin } from '../lib/signing.ts';
 import { drainBody } from '../lib/upload/body.ts';
 import { MAX_UPLOAD_BYTES, tooLarge, unsupported } from '../lib/upload/limits.ts';
@@ -25,7 +23,6 @@ import {
   tusProtocolError,
 } from '../lib/upload/tus-protocol.ts';
 import { TusPatchWriter } from '../lib/upload/tus-writer.ts';
-import { UploadData } from './uploads.ts';
 
 type Ctx = Context<AppEnv>;
 
@@ -181,52 +178,4 @@ async function terminateUpload(c: Ctx): Promise<Response> {
   return c.body(null, 204);
 }
 
-const tusErrors =
-  'Errors: 412 without Tus-Resumable: 1.0.0; 1001 no or bad token; 1002 session not found; 404 unknown upload.';
-
-export const tusDocs: RouteDoc[] = [
-  {
-    method: 'post',
-    path: '/api/upload-video/nemo_agent/me/{sid}/tus',
-    summary: `tus 1.0.0 creation (resumable upload, README "Resumable uploads"): headers Tus-Resumable: 1.0.0, Upload-Length, Upload-Metadata (filename, filetype; base64). 201 with Location. ${tusErrors} 400 without Upload-Length; 4002 over ${MAX_UPLOAD_BYTES} bytes (data.max_bytes); 4001 empty; 429 too many unfinished uploads.`,
-    auth: true,
-    tags: ['media'],
-  },
-  {
-    method: 'patch',
-    path: '/api/upload-video/nemo_agent/me/{sid}/tus/{upload_id}',
-    summary: `tus 1.0.0 PATCH: Content-Type ${TUS_CONTENT_TYPE}, Upload-Offset = the stored offset; 204 with the new Upload-Offset; the PATCH with the last byte also carries Upload-Media-Id. ${tusErrors} 409 offset mismatch or another PATCH in progress (data.upload_offset); 415 other content type; 4001 content not accepted, truncated or unreadable (the upload is removed).`,
-    auth: true,
-    body: z.string().describe('the next bytes of the file'),
-    bodyType: TUS_CONTENT_TYPE,
-    tags: ['media'],
-  },
-  {
-    method: 'head',
-    path: '/api/upload-video/nemo_agent/me/{sid}/tus/{upload_id}',
-    summary: `tus 1.0.0 offset: Upload-Offset, Upload-Length, Upload-Media-Id once complete. ${tusErrors}`,
-    auth: true,
-    tags: ['media'],
-  },
-  {
-    method: 'get',
-    path: '/api/upload-video/nemo_agent/me/{sid}/tus/{upload_id}',
-    summary: `The upload's media once complete (empty list before), with the HEAD headers. ${tusErrors}`,
-    auth: true,
-    data: UploadData,
-    tags: ['media'],
-  },
-  {
-    method: 'delete',
-    path: '/api/upload-video/nemo_agent/me/{sid}/tus/{upload_id}',
-    summary: `tus 1.0.0 termination: aborts the upload and removes what it stored; 204. ${tusErrors}`,
-    auth: true,
-    tags: ['media'],
-  },
-  {
-    method: 'options',
-    path: '/api/upload-video/nemo_agent/me/{sid}/tus',
-    summary: `tus 1.0.0 discovery: Tus-Version, Tus-Extension (creation,termination), Tus-Max-Size ${MAX_UPLOAD_BYTES}. No auth.`,
-    tags: ['media'],
-  },
-];
+export { tusDocs } from './tus-docs.ts';

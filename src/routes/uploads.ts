@@ -6,7 +6,7 @@ import type { AppEnv } from '../lib/app-env.ts';
 import { requireAuth } from '../lib/auth.ts';
 import { ok } from '../lib/envelope.ts';
 import { AppError, ErrorCode } from '../lib/errors.ts';
-import type { RouteDoc } from '../lib/openapi-registry.ts';
+import { BINARY, type RouteDoc } from '../lib/openapi-registry.ts';
 import { fetchOutbound } from '../lib/outbound-url.ts';
 import { publicOrigin } from '../lib/signing.ts';
 import { UploadBatch } from '../lib/upload/batch.ts';
@@ -152,6 +152,15 @@ export const uploadDocs: RouteDoc[] = [
   {
     method: 'post',
     path: '/api/upload-video/nemo_agent/me/{sid}',
+    operationId: 'uploadMedia',
+    // Multipart as the contract's form: a generated client sends an object with Blob fields (repeat `file` for more).
+    bodies: {
+      'multipart/form-data': {
+        type: 'object',
+        properties: { file: { ...BINARY, description: 'the file; repeat the field for several files' } },
+        required: ['file'],
+      },
+    },
     summary: `Upload media: multipart/form-data with one or more \`file\` fields (streamed), or JSON {"url"} to fetch. Type checked by content. All or nothing per request. ${errors}`,
     auth: true,
     body: UploadUrlBody,
@@ -162,10 +171,12 @@ export const uploadDocs: RouteDoc[] = [
   {
     method: 'put',
     path: '/api/upload-video/nemo_agent/me/{sid}/raw',
+    operationId: 'uploadRaw',
+    // Content-Length is required too, but it is not a parameter: HTTP clients set it from the body.
+    headers: [{ name: 'X-File-Name', description: 'The file name, percent-encoded when not ASCII' }],
     summary: `Upload one file as the raw request body (Content-Length required, name in X-File-Name): the cheapest path into R2. ${errors}`,
     auth: true,
-    body: z.string().describe('the file bytes'),
-    bodyType: 'application/octet-stream',
+    bodies: { 'application/octet-stream': BINARY },
     data: UploadData,
     tags: ['media'],
   },

@@ -16,15 +16,10 @@ import {
   startJob,
   verifyOutput,
 } from '../render/pipeline.ts';
+// RenderParams lives in render-keys.ts so that start-render.ts needs nothing from this module (no import cycle).
+import type { RenderParams } from '../render/render-keys.ts';
 import { makeShareId } from '../render/share-id.ts';
 import { bindUrl } from '../render/start-render.ts';
-
-export interface RenderParams {
-  userId: string;
-  renderId: string;
-  /** Public origin at request time: signed URLs and share links point here. */
-  origin: string;
-}
 
 const QUICK: WorkflowStepConfig = {
   retries: { limit: 5, delay: '1 second', backoff: 'exponential' },

@@ -7,6 +7,7 @@ import type { Planner } from '../../src/agent/planner/types.ts';
 import { type AdkEvent, EventSink, sseStream } from '../../src/agent/sse.ts';
 import { runTurn } from '../../src/agent/turn.ts';
 import type { Draft } from '../../src/draft/schema.ts';
+import { isFinalResponse } from './chat-fixtures.ts';
 import { ANALYSIS, baseDraft, emptyDraft, MEDIA } from './ops-fixtures.ts';
 
 const ROWS: MediaRow[] = MEDIA.map((m) => ({
@@ -127,6 +128,7 @@ describe('runTurn', () => {
     const out = await turn(failing.deps, 'make it square, then trim the pauses');
     expect(failing.commits).toEqual([]);
     expect(failing.current()).toEqual(baseDraft());
+    expect(out.events.filter(isFinalResponse)).toEqual([out.events.at(-1)]);
     const err = out.events.find((e) => e.errorCode)!;
     expect(err).toMatchObject({ errorCode: 'ENGINE_UNAVAILABLE', errorMessage: 'The media engine is not running.' });
     expect(texts(out)).toContain('The media engine is not running.');
@@ -224,7 +226,7 @@ describe('runTurn', () => {
     expect(texts(out).at(-1)).toMatch(/Download: https:\/\/x\/dl\.mp4\nShare: https:\/\/x\/s\/abc/);
   });
 
-  it('with streaming: false, sends no partial events (progress), only the final answer', async () => {
+  it('with streaming: false, sends no progress texts; only the last event is final for ADK', async () => {
     let polls = 0;
     const { deps } = memoryDeps(baseDraft(), {
       render: {
@@ -236,8 +238,10 @@ describe('runTurn', () => {
       },
     });
     const out = await turn(deps, 'export', { renderPollMs: 1 }, { partials: false });
-    expect(out.events.some((e) => e.partial)).toBe(false);
     expect(texts(out).some((t) => /Rendering…/.test(t))).toBe(false);
+    // "Export started" is still said, but marked partial: ADK's is_final_response() holds for the last text only.
+    expect(texts(out).some((t) => /^Export started \(render r1/.test(t))).toBe(true);
+    expect(out.events.filter(isFinalResponse)).toEqual([out.events.at(-1)]);
     expect(texts(out).at(-1)).toMatch(/Download: https:\/\/x\/dl\.mp4/);
   });
 

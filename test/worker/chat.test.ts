@@ -1,40 +1,10 @@
 import { env } from 'cloudflare:test';
-import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { describe, expect, it } from 'vitest';
 import type { AdkEvent } from '../../src/agent/sse.ts';
 import type { Draft } from '../../src/draft/schema.ts';
 import type { AnalyseResult } from '../../src/lib/engine-protocol.ts';
-import { userStub } from '../../src/lib/user-stub.ts';
+import { addClip, events, message, runSse } from './chat-fixtures.ts';
 import { call, json, userWithSession } from './helpers.ts';
-
-async function addClip(userId: string, sessionId: string, mediaId: string, hash: string) {
-  const key = `u/${userId}/uploads/${mediaId}.mp4`;
-  await env.MEDIA.put(key, new Uint8Array(1024).fill(1));
-  await userStub(env, userId).addMedia(
-    sessionId,
-    {
-      media_id: mediaId,
-      name: 'talk.mp4',
-      kind: 'video',
-      mime: 'video/mp4',
-      size: 1024,
-      r2_key: key,
-      content_hash: hash,
-    },
-    {
-      kind: 'video',
-      format: 'mp4',
-      duration_ms: 10_000,
-      width: 1920,
-      height: 1080,
-      fps: 30,
-      rotation: 0,
-      video_codec: 'h264',
-      audio_codec: 'aac',
-      has_audio: true,
-    },
-  );
-}
 
 /** What the engine's analysis left in R2 for a clip (the cache the chat reads before asking the engine). */
 async function cacheAnalysis(userId: string, hash: string) {
@@ -60,28 +30,6 @@ async function cacheAnalysis(userId: string, hash: string) {
   await env.MEDIA.put(`u/${userId}/analysis/${hash}.en.v2.json`, JSON.stringify(result));
 }
 
-function runSse(token: string | undefined, body: unknown) {
-  return call('/run_sse', {
-    method: 'POST',
-    token,
-    headers: { 'content-type': 'application/json' },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
-}
-
-async function events(res: Response) {
-  expect(res.status).toBe(200);
-  expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
-  const out: AdkEvent[] = [];
-  const parser = createParser({
-    onEvent: (e: EventSourceMessage) => {
-      if (e.event !== 'heartbeat') out.push(JSON.parse(e.data) as AdkEvent);
-    },
-  });
-  parser.feed(await res.text());
-  return out;
-}
-
 const parts = (evs: AdkEvent[]) => evs.flatMap((e) => e.content?.parts ?? []);
 const fnCalls = (evs: AdkEvent[]) => parts(evs).flatMap((p) => ('functionCall' in p ? [p.functionCall] : []));
 const fnResponses = (evs: AdkEvent[]) =>
@@ -95,8 +43,6 @@ async function latestDraft(token: string, sid: string) {
   const res = await call(`/api/state/nemo_agent/me/${sid}/latest`, { token });
   return (await json<{ draft: Draft }>(res)).data.draft;
 }
-
-const message = (text: string) => ({ role: 'user', parts: [{ text }] });
 
 describe('POST /run_sse', () => {
   it('streams a full turn: analysis, edits, paired ids, final summary; the draft is saved', async () => {

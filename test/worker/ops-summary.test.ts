@@ -31,7 +31,7 @@ const apiExample = DraftSchema.parse({
 });
 
 describe('summarizeTracks', () => {
-  it('matches the API.md example exactly', () => {
+  it('matches the docs/api.md example exactly', () => {
     expect(summarizeTracks(apiExample, 'en')).toBe(
       'Timeline (3 tracks): 1. Video: city timelapse (0-10s) 2. BGM: Lo-fi (0-10s, 35%) 3. Title: "Urban Dreams" (0-3s)',
     );

@@ -1,7 +1,7 @@
 import type { MediaKind } from '../engine-protocol.ts';
 import { AppError, ErrorCode } from '../errors.ts';
 
-/** API.md: 500 MB per file. Binary mebibytes, so the limit is the same number clients compute. */
+/** docs/api.md: 500 MB per file. Binary mebibytes, so the limit is the same number clients compute. */
 export const MAX_UPLOAD_BYTES = 500 * 1024 * 1024;
 
 /** R2 multipart parts must all be the same size except the last; 10 MiB keeps a 500 MiB file at 50 parts. */

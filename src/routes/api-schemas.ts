@@ -1,0 +1,78 @@
+/**
+ * Typed `data` of the answers that had no schema yet (docs/api.md), kept apart from the route
+ * files so the OpenAPI document can describe them and tests can check real answers against
+ * them (test/worker/openapi.test.ts): a field a route adds or drops shows up as a failure.
+ */
+import { z } from 'zod';
+import { DraftSchema } from '../draft/schema.ts';
+import { UploadedMedia } from './uploads.ts';
+
+export const HealthData = z.object({
+  status: z.literal('ok'),
+  engine: z.enum(['ok', 'unreachable', 'not configured']),
+  time: z.string().describe('ISO 8601'),
+});
+
+export const SessionSummary = z.object({
+  session_id: z.string(),
+  task_id: z.string(),
+  task_name: z.string(),
+  language: z.string(),
+  created_at: z.number().describe('unix ms'),
+  updated_at: z.number().describe('unix ms'),
+  draft_version: z.number().int(),
+});
+export const SessionListData = z.object({ sessions: z.array(SessionSummary) });
+export const SessionDeleted = z.object({ deleted: z.string(), objects: z.number().int() });
+
+export const FullBalance = z.object({
+  available: z.number(),
+  frozen: z.number(),
+  spent: z.number(),
+  granted: z.number(),
+  total: z.number(),
+});
+export const LedgerData = z.object({
+  balance: FullBalance,
+  rows: z.array(
+    z.object({
+      seq: z.number().int(),
+      at: z.number().describe('unix ms'),
+      kind: z.enum(['grant', 'freeze', 'spend', 'refund']),
+      amount: z.number().int(),
+      ref: z.string().nullable().describe('the render id of a freeze, spend or refund'),
+      note: z.string().nullable(),
+    }),
+  ),
+});
+
+/** A render as polled (GET /api/render/proxy/lambda/{render_id}) and as listed in generated_media. */
+export const RenderView = z.object({
+  render_id: z.string(),
+  status: z.enum(['queued', 'rendering', 'done', 'failed']),
+  progress: z.number().min(0).max(1),
+  url: z.string().optional().describe('signed, expiring download URL (Range supported)'),
+  share_url: z.string().optional(),
+  poster_url: z.string().optional().describe('signed URL of the poster frame (JPEG), when one was made'),
+  expires_at: z.number().optional().describe('unix ms'),
+  error: z.string().optional(),
+  captions: z.object({ srt: z.string().optional(), vtt: z.string().optional() }).optional(),
+  duration_ms: z.number().optional(),
+  size: z.number().optional(),
+  created_at: z.number().describe('unix ms'),
+});
+
+export const StateData = z.object({
+  draft: DraftSchema,
+  draft_version: z.number().int().describe('head of the draft history; 0 is the empty draft'),
+  video_infos: z.array(
+    UploadedMedia.extend({
+      analysis_ready: z.boolean().describe('speech analysis cached: speech edits need no engine'),
+    }),
+  ),
+  generated_media: z.array(
+    RenderView.extend({ kind: z.literal('video'), title: z.string(), width: z.number(), height: z.number() }),
+  ),
+});
+
+export const BlobPutData = z.object({ key: z.string(), size: z.number(), etag: z.string().nullable() });

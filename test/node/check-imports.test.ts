@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { buildGraph, findCycles, upwardLibImports } from '../../scripts/check-imports.ts';
+
+describe('scripts/check-imports.ts (run by npm run check)', () => {
+  it('finds cycles, long and self-imports, and leaves acyclic graphs alone', () => {
+    const graph = new Map([
+      ['a.ts', ['b.ts']],
+      ['b.ts', ['c.ts']],
+      ['c.ts', ['a.ts', 'd.ts']],
+      ['d.ts', []],
+      ['e.ts', ['e.ts']],
+    ]);
+    expect(findCycles(graph)).toEqual([['a.ts', 'b.ts', 'c.ts'], ['e.ts']]);
+    expect(
+      findCycles(
+        new Map([
+          ['x.ts', ['y.ts']],
+          ['y.ts', []],
+        ]),
+      ),
+    ).toEqual([]);
+  });
+
+  it('flags src/lib importing a feature folder unless the edge is whitelisted', () => {
+    const graph = new Map([
+      ['src/lib/a.ts', ['src/agent/turn.ts', 'src/lib/b.ts']],
+      ['src/lib/b.ts', ['src/durable/user-do.ts']],
+      ['src/routes/x.ts', ['src/agent/turn.ts']],
+    ]);
+    expect(upwardLibImports(graph, new Set(['src/lib/b.ts -> src/durable/user-do.ts']))).toEqual([
+      'src/lib/a.ts -> src/agent/turn.ts',
+    ]);
+  });
+
+  it('the repository itself has no cycle and no new upward import', () => {
+    const graph = buildGraph();
+    expect(graph.size).toBeGreaterThan(150);
+    // The render workflow and start-render used to import each other (issue 12).
+    expect(graph.get('src/render/start-render.ts')).not.toContain('src/workflows/render-workflow.ts');
+    expect(findCycles(graph)).toEqual([]);
+    expect(upwardLibImports(graph)).toEqual([]);
+  });
+});
