@@ -26,6 +26,7 @@ export const previewDocs: RouteDoc[] = [
   {
     method: 'post',
     path: '/api/preview/{sid}',
+    operationId: 'startPreview',
     summary:
       'Start or poll a quick 360p preview render of the current draft (no credits; cached per draft version): {draft_version, status, progress, width, height, url?, poster_url?, error?}',
     auth: true,

@@ -101,6 +101,7 @@ export const sessionDocs: RouteDoc[] = [
   {
     method: 'get',
     path: '/api/sessions/{sid}/chat',
+    operationId: 'getSessionChat',
     summary:
       "The session's conversation, oldest first: {messages: [{role: user|model, text, at}]} (query limit, default 200)",
     auth: true,

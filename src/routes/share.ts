@@ -95,6 +95,22 @@ share.on(
 
 export const shareDocs: RouteDoc[] = [
   {
+    method: 'head',
+    path: '/s/{share_id}/poster.jpg',
+    operationId: 'headSharePoster',
+    summary: "Size and type of a shared render's poster; 410 after expiry",
+    empty: true,
+    tags: ['render'],
+  },
+  {
+    method: 'head',
+    path: '/s/{share_id}/video.mp4',
+    operationId: 'headShareVideo',
+    summary: "Size and type of a shared render's video; 410 after expiry",
+    empty: true,
+    tags: ['render'],
+  },
+  {
     method: 'get',
     path: '/s/{share_id}',
     operationId: 'getSharePage',
@@ -105,6 +121,7 @@ export const shareDocs: RouteDoc[] = [
   {
     method: 'get',
     path: '/s/{share_id}/poster.jpg',
+    operationId: 'getSharePoster',
     summary: 'Poster of a shared render (JPEG, a representative frame; og:image of the share page); 410 after expiry',
     produces: 'image/jpeg',
     tags: ['render'],
@@ -112,6 +129,7 @@ export const shareDocs: RouteDoc[] = [
   {
     method: 'get',
     path: '/s/{share_id}/video.mp4',
+    operationId: 'getShareVideo',
     summary: 'The shared MP4 at a stable public URL (og:video of the share page; Range supported); 410 after expiry',
     produces: 'video/mp4',
     tags: ['render'],

@@ -200,6 +200,7 @@ export const transcriptDocs: RouteDoc[] = [
   {
     method: 'get',
     path: sid,
+    operationId: 'getTranscript',
     summary:
       'The transcript of the current timeline: every word with id, text, source and timeline times (or cut), confidence, filler flag; pending clips with estimates. ?format=txt|srt|vtt for renderings.',
     auth: true,
@@ -210,6 +211,7 @@ export const transcriptDocs: RouteDoc[] = [
   {
     method: 'post',
     path: `${sid}/cut`,
+    operationId: 'cutTranscriptWords',
     summary: 'Cut (or with restore: true, bring back) the words from from_id to to_id: one undoable draft version',
     auth: true,
     body: CutBody,
@@ -219,6 +221,7 @@ export const transcriptDocs: RouteDoc[] = [
   {
     method: 'post',
     path: `${sid}/corrections`,
+    operationId: 'correctCaptions',
     summary: 'Correct how the captions spell something; remembered for the session (later captions get it too)',
     auth: true,
     body: CorrectionBody,
@@ -228,6 +231,7 @@ export const transcriptDocs: RouteDoc[] = [
   {
     method: 'put',
     path: `${sid}/script`,
+    operationId: 'putTranscriptScript',
     summary:
       'Captions from your script: a .txt (aligned to the speech: exact words, speech timing) or an .srt/.vtt (its own timing, moved through the cuts). UTF-8, up to 1 MiB.',
     auth: true,
@@ -239,6 +243,7 @@ export const transcriptDocs: RouteDoc[] = [
   {
     method: 'put',
     path: `${sid}/captions/{segment_id}`,
+    operationId: 'setCaptionText',
     summary: 'Replace the text of one caption',
     auth: true,
     body: CaptionBody,

@@ -80,6 +80,7 @@ export const verifyEmailDocs: RouteDoc[] = [
   {
     method: 'get',
     path: '/api/auth/verify',
+    operationId: 'verifyEmail',
     summary: `Email verification link (?u=<user_id>&t=<token>, single use, 24 h): grants ${REGISTRATION_CREDITS} registration credits once. HTML for browsers (en/zh), else the envelope; 400 invalid or replaced, 410 used or expired, 409 email taken`,
     tags: ['auth'],
   },

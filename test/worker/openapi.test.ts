@@ -60,6 +60,12 @@ describe('GET /openapi.json', () => {
         'getOpenApi',
         'getRegisterPage',
         'getSharePage',
+        // The share id (and the verification token) is the key to these, as to the share page.
+        'getSharePoster',
+        'getShareVideo',
+        'headSharePoster',
+        'headShareVideo',
+        'verifyEmail',
         'mintAnonymousToken',
         'putBlob',
         'registerEmail',
