@@ -187,8 +187,31 @@ describe('the transcript panel', () => {
     const phone = await phoneCtx.newPage();
     await phone.goto(page.url());
     await phone.waitForSelector('body[data-ready="true"]');
-    await phone.selectOption('#lang', 'zh');
     await phone.waitForSelector('#transcript .word');
+    // A clip still being analysed (the service's answer stood in for once): the estimate shows,
+    // then the panel asks again by itself and the words come back.
+    let faked = 0;
+    await phone.route('**/api/transcript/**', async (route) => {
+      if (route.request().method() !== 'GET' || faked++ > 0) return route.continue();
+      const pending = [{ media_id: 'm', name: 'words.mp4', status: 'analysing', estimated_ms: 3000, credits: 0 }];
+      const data = { draft_version: v3.draft_version, language: 'en', words: [], pending };
+      await route.fulfill({ json: { code: 0, message: 'ok', data } });
+    });
+    await phone.selectOption('#lang', 'zh');
+    await phone.waitForFunction(
+      () => document.getElementById('transcript-status')!.textContent === '仍在识别（约 3 秒）…',
+    );
+    await phone.waitForSelector('#transcript .word', { timeout: 15_000 });
+    expect(await phone.textContent('#transcript-status')).toBe('');
+    // Touch: tap one word, tap another, and the run between them is selected.
+    await phone.tap('#tw-1');
+    await phone.tap('#tw-3');
+    expect(await phone.$$eval('#transcript [aria-selected="true"]', (e) => e.map((x) => x.id))).toEqual([
+      'tw-1',
+      'tw-2',
+      'tw-3',
+    ]);
+    expect(await phone.textContent('#cut-words')).toBe('剪掉');
     expect(await phone.textContent('#transcript-h')).toBe('文字稿');
     expect(await phone.textContent('label[for="fix-text"]')).toBe('修改字幕文字');
     const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - innerWidth);

@@ -105,15 +105,15 @@ function render(): void {
     ...data.words.map((w, i) => {
       const cls = `word${w.cut ? ' cut' : ''}${w.filler ? ' filler' : ''}`;
       const label = `${w.text.trim()}${w.cut ? ` (${t.cutLabel})` : ''}${w.filler ? ` (${t.fillerLabel})` : ''}`;
-      const el = h(
+      return h(
         'span',
         { id: `tw-${i}`, class: cls, role: 'option', 'aria-label': label, 'data-id': w.id },
         w.text.trim(),
       );
-      return el;
     }),
   );
-  if (data.words.length === 0) list.append(h('p', { class: 'muted' }, p ? '' : t.noWords));
+  // Nothing analysed and nothing pending: say what would bring words (pending already says why there are none).
+  if (data.words.length === 0 && !p) list.append(h('p', { class: 'muted' }, t.noWords));
   if (indexOf(anchorId) < 0 || indexOf(focusId) < 0) anchorId = focusId = null;
   paint();
 }
@@ -221,8 +221,11 @@ export function initTranscript(edited: () => Promise<void>): void {
   list.addEventListener('click', (e) => {
     const el = (e.target as HTMLElement).closest<HTMLElement>('.word');
     if (!el) return;
-    select([...list.children].indexOf(el), e.shiftKey);
-    list.focus();
+    // A phone has no Shift: a tap after a single selected word extends the run to it, the next starts over.
+    const single = anchorId !== null && anchorId === focusId && anchorId !== el.dataset.id;
+    const touch = (e as PointerEvent).pointerType === 'touch';
+    select([...list.children].indexOf(el), e.shiftKey || (touch && single));
+    list.focus({ preventScroll: true });
   });
   // Shift-click would otherwise also select page text.
   list.addEventListener('mousedown', (e) => {
