@@ -176,6 +176,12 @@ describe('the transcript panel', () => {
     expect(v3.captions.toLowerCase()).not.toContain('editing');
     await page.waitForFunction(() => /cutting/.test(document.getElementById('transcript')!.textContent!));
     await page.screenshot({ path: join(ARTIFACTS, 'transcript-3-fixed.png') });
+    // Undo (a chat turn) takes the fix back, and the transcript follows it like the timeline.
+    await page.click('#undo');
+    await page.waitForFunction(() => /editing/.test(document.getElementById('transcript')!.textContent!), undefined, {
+      timeout: 60_000,
+    });
+    expect((await state(page)).captions).toMatch(/editing/);
 
     // A phone, in Chinese: the panel fits the screen.
     const phoneCtx = await browser.newContext({
