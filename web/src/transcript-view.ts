@@ -143,7 +143,10 @@ async function edit(path: string, init: { method: string; json: unknown }, done:
   paint();
   const at = sid;
   try {
-    data = await api<Transcript>(`${base()}${path}`, init);
+    const next = await api<Transcript>(`${base()}${path}`, init);
+    // Another project opened meanwhile: its panel is not this answer's.
+    if (sid !== at) return;
+    data = next;
     render();
     note(done);
     await afterEdit();
