@@ -48,6 +48,24 @@ const en = {
   register: 'Register to keep going',
   track: { 0: 'Video', 1: 'Audio', 7: 'Text' } as Record<number, string>,
   captions: 'Captions',
+  transcript: 'Transcript',
+  transcriptLabel: 'Words of the timeline: select a run to cut, restore or fix',
+  analysing: (s: number) => `Still analysing (about ${s} s)…`,
+  needsRequest: (name: string, credits: number) =>
+    `${name} is long: ask the chat to "transcribe" it (${credits} credits)`,
+  noWords: 'No words yet: upload a clip with speech.',
+  cutLabel: 'cut',
+  fillerLabel: 'filler',
+  cutWords: 'Cut',
+  restoreWords: 'Restore',
+  selectHint: 'Click a word, shift-click another (on a phone: tap both), or use arrows, Shift+arrows, Enter.',
+  selectedWords: (n: number) => `${n} word${n === 1 ? '' : 's'} selected`,
+  cutDone: (n: number) => `Cut ${n} word${n === 1 ? '' : 's'}.`,
+  restoredWords: (n: number) => `Restored ${n} word${n === 1 ? '' : 's'}.`,
+  fixCaption: 'Fix caption text',
+  fix: 'Fix',
+  fixedCaption: (from: string, to: string) => `Captions: "${from}" is now "${to}".`,
+  transcriptMoved: 'The draft changed meanwhile: the transcript is reloaded, nothing was edited. Try again.',
 };
 
 type Dict = typeof en;
@@ -101,6 +119,23 @@ const zh: Dict = {
   register: '注册以继续使用',
   track: { 0: '视频', 1: '音频', 7: '文字' },
   captions: '字幕',
+  transcript: '文字稿',
+  transcriptLabel: '时间线上的词：选中一段可剪掉、恢复或修改字幕',
+  analysing: (s: number) => `仍在识别（约 ${s} 秒）…`,
+  needsRequest: (name: string, credits: number) => `${name} 较长：请在对话里让助手"转写"它（${credits} 积分）`,
+  noWords: '还没有文字：先上传有人声的素材。',
+  cutLabel: '已剪掉',
+  fillerLabel: '口头禅',
+  cutWords: '剪掉',
+  restoreWords: '恢复',
+  selectHint: '点一个词，再按住 Shift 点另一个（手机上依次轻点两个词），或用方向键、Shift+方向键、回车。',
+  selectedWords: (n: number) => `已选 ${n} 个词`,
+  cutDone: (n: number) => `已剪掉 ${n} 个词。`,
+  restoredWords: (n: number) => `已恢复 ${n} 个词。`,
+  fixCaption: '修改字幕文字',
+  fix: '修改',
+  fixedCaption: (from: string, to: string) => `字幕："${from}"已改为"${to}"。`,
+  transcriptMoved: '草稿刚被改动过：已重新加载文字稿，没有做任何修改。请再试一次。',
 };
 
 export type Lang = 'en' | 'zh';

@@ -9,6 +9,7 @@ import { copyShareLink, exportDraft, renderExports } from './export-render.ts';
 import { type Lang, lang, setLang, t } from './i18n.ts';
 import { refreshPreview } from './preview-player.ts';
 import { renderTimeline } from './timeline-view.ts';
+import { initTranscript, refreshTranscript, relabelTranscript } from './transcript-view.ts';
 import { tusUpload } from './tus-upload.ts';
 
 const SESSION_KEY = 'openedit.session';
@@ -57,6 +58,7 @@ async function refreshState(): Promise<void> {
     ),
   );
   renderExports(state.generated_media);
+  void refreshTranscript(sid);
   void refreshPreview(
     sid,
     state.draft.t.some((tr) => tr.tt === 0 && tr.sg.length > 0),
@@ -138,6 +140,7 @@ function wire(): void {
   langSelect.value = lang;
   langSelect.addEventListener('change', () => {
     setLang(langSelect.value as Lang);
+    relabelTranscript();
     void listSessions();
     void refreshState();
     void refreshCredits();
@@ -195,6 +198,8 @@ function wire(): void {
       });
   });
   $('copy-share').addEventListener('click', () => void copyShareLink());
+  // A transcript edit is a new draft version: redraw the timeline and preview as after a chat turn.
+  initTranscript(() => refreshState().catch((err) => toast(errorText(err))));
   // The skip link lands in the chat box, ready to type (a fragment jump alone may only scroll).
   document.querySelector('.skip')!.addEventListener('click', (e) => {
     e.preventDefault();
