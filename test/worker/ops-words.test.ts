@@ -149,3 +149,41 @@ describe('chat phrasings for word edits', () => {
     expect(calls(text, 'zh')).toEqual(expected);
   });
 });
+
+describe('"the name is spelled Siobhan"', () => {
+  const heardName: OpContext = {
+    ...ctx(),
+    analysis: {
+      med_a: {
+        pauses: [],
+        speech: [{ s: 0, e: 10_000 }],
+        words: [
+          { w: 'Thanks', s: 0, e: 400, filler: false },
+          { w: 'shivon,', s: 400, e: 900, filler: false },
+          { w: 'for', s: 900, e: 1100, filler: false },
+          { w: 'coming.', s: 1100, e: 1600, filler: false },
+        ],
+      },
+    },
+  };
+  it('corrects the word that sounds most like the spelling, and remembers it', async () => {
+    const { respell, soundKey } = await import('../../src/draft/ops/respell.ts');
+    expect(soundKey('Siobhan')).toBe(soundKey('shivon'));
+    let d = addCaptions.apply(baseDraft(), addCaptions.args.parse({}), heardName);
+    d = respell.apply(d, respell.args.parse({ spelling: 'Siobhan' }), heardName);
+    expect(captionTexts(d)[0]).toBe('Thanks Siobhan, for coming.');
+    expect(d.m?.glossary).toEqual([{ from: 'shivon', to: 'Siobhan' }]);
+    expect(() => respell.apply(d, respell.args.parse({ spelling: 'Xerxes' }), heardName)).toThrow(
+      /No word in the speech sounds like "Xerxes"/,
+    );
+  });
+  it('is understood in the chat without quotes', () => {
+    const plan = planEmbedded({
+      text: 'the name is spelled Siobhan',
+      language: 'en',
+      draft: baseDraft(),
+      media: MEDIA,
+    });
+    expect(plan).toEqual({ calls: [{ name: 'respell', args: { spelling: 'Siobhan' } }] });
+  });
+});

@@ -28,6 +28,7 @@ import {
   DRY_RUN,
   DRY_RUN_ASK,
   retakesRule,
+  spelledRule,
   wordEverywhereRule,
 } from './rules-words.ts';
 import { extractScript } from './script-request.ts';
@@ -42,6 +43,7 @@ const RULES: Rule[] = [
   filesRule,
   // Word edits name their words in quotes; they go before the captions and range rules, which
   // would otherwise read "change 'cards' in the captions" as "add captions".
+  spelledRule,
   correctionRule,
   cutWordsRule,
   wordEverywhereRule,
@@ -72,7 +74,7 @@ const RULES: Rule[] = [
 ];
 
 /** Rules that stand down when another rule already read the clause a different way. */
-const WORD_EDITS = ['correct_captions', 'cut_words', 'remove_word_everywhere', 'remove_retakes'];
+const WORD_EDITS = ['correct_captions', 'cut_words', 'remove_word_everywhere', 'remove_retakes', 'respell'];
 const YIELDS_TO: Record<string, string[]> = {
   append: ['reorder', 'music', 'title', 'text', 'captions', 'captions_loose', 'on_screen_text', 'files', ...WORD_EDITS],
   range: [

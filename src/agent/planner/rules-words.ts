@@ -82,3 +82,17 @@ export const DRY_RUN_ASK =
 /** "ok, do it": apply the last dry run's proposal. */
 export const CONFIRM =
   /^(?:ok(?:ay)?|yes|yep|yeah|sure|great|perfect|fine|good)?[,.!\s]*(?:go ahead|do it|do that|apply (?:it|that|them)|make it so|sounds good|let'?s do it|proceed)?[.!\s]*$|^(?:好的?|可以|行|没问题)?[，,。！!\s]*(?:执行|照做|就这样(?:做|剪)?|确认|开始吧|剪吧)?[。！!\s]*$/i;
+
+/** "the name is spelled Siobhan", "it's spelled Carl's" (no quotes needed): respell the closest word. */
+export const spelledRule: Rule = {
+  name: 'respell',
+  match: ({ clause }) => {
+    const m =
+      /\b(?:(?:the|her|his|my|their) )?(?:name|word|it|that)(?:'s| is| should be)? spelled\s+["“']?([\p{L}][\p{L}'’-]*)/iu.exec(
+        clause.raw,
+      );
+    const spelling = clause.quotes[0] ?? m?.[1];
+    if (!m || !spelling) return null;
+    return { calls: [call('respell', { spelling: spelling.replace(/’/g, "'") })] };
+  },
+};

@@ -14,6 +14,7 @@ import { fade } from './fade.ts';
 import { removeFillers } from './remove-fillers.ts';
 import { removeRetakes } from './remove-retakes.ts';
 import { removeTrack } from './remove-track.ts';
+import { respell } from './respell.ts';
 import { restoreWords } from './restore-words.ts';
 import { setAspect } from './set-aspect.ts';
 import { setSpeed } from './set-speed.ts';
@@ -50,6 +51,7 @@ export const EDIT_OPS: Record<string, EditOp> = Object.fromEntries(
     removeRetakes,
     useMedia,
     captionsFromCues,
+    respell,
   ].map((op) => [op.name, op as unknown as EditOp]),
 );
 
