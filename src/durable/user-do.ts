@@ -3,6 +3,7 @@ import type { Draft } from '../draft/schema.ts';
 import type { ProbeResult } from '../lib/engine-protocol.ts';
 import { AppError, type RpcResult } from '../lib/errors.ts';
 import { runUserCleanup } from '../render/cleanup.ts';
+import { appendChat, type ChatEntry, chatHistory } from './chat.ts';
 import * as credits from './credits.ts';
 import { commitDraft, draftHistory, moveHead } from './drafts.ts';
 import * as verification from './email-verification.ts';
@@ -130,31 +131,12 @@ export class UserDO extends DurableObject<Env> {
   }
 
   // ── chat ──────────────────────────────────────────────────────────────────
-  appendChat(sessionId: string, entries: { role: 'user' | 'model'; text: string }[]) {
-    return this.tx(() => {
-      getSession(this.sql, sessionId);
-      const at = Date.now();
-      for (const e of entries) {
-        this.sql.exec(
-          'INSERT INTO chat (session_id, role, text, at) VALUES (?, ?, ?, ?)',
-          sessionId,
-          e.role,
-          e.text,
-          at,
-        );
-      }
-    });
+  appendChat(sessionId: string, entries: ChatEntry[]) {
+    return this.tx(() => appendChat(this.sql, sessionId, entries, Date.now()));
   }
 
   chatHistory(sessionId: string, limit = 200) {
-    return this.tx(() => {
-      getSession(this.sql, sessionId);
-      return (
-        this.sql
-          .exec('SELECT role, text, at FROM chat WHERE session_id = ? ORDER BY seq DESC LIMIT ?', sessionId, limit)
-          .toArray() as { role: string; text: string; at: number }[]
-      ).reverse();
-    });
+    return this.tx(() => chatHistory(this.sql, sessionId, limit));
   }
 
   // ── recorded turns (retried /run_sse replays, src/durable/turns.ts) ───────
