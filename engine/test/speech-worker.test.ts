@@ -63,6 +63,17 @@ describe('speech worker', () => {
     expect(spoken.join(' ')).toMatch(/think we should,? go to the river today/i);
   });
 
+  it("biases recognition toward hotwords (a session's corrections), cached apart", async () => {
+    await speak(join(fx.dir, 'name.wav'), 'Thanks Siobhan, for coming to the show. Siobhan is our guest today.');
+    const url = fx.files.url('name.wav');
+    const plain = await fx.call('POST', '/analyse', { url, content_hash: 'hotwords01' });
+    const biased = await fx.call('POST', '/analyse', { url, content_hash: 'hotwords01', hotwords: 'Siobhan' });
+    const text = (r: { json: { words: { w: string }[] } }) => r.json.words.map((w) => w.w).join(' ');
+    expect(text(plain)).not.toMatch(/Siobhan/); // Whisper base writes "Shivali" for espeak's voice
+    expect(text(biased).match(/Siobhan/g)).toHaveLength(2);
+    expect(biased.json.cached).toBe(false);
+  });
+
   it('falls back to pocketsphinx, saying why, when the model is not installed', async () => {
     const missing = await setUp({ ENGINE_MODELS_DIR: join(fx.dir, 'no-models') });
     const { json } = await missing.call('GET', '/health');

@@ -61,8 +61,15 @@ export const analysisPrefix = (media: AnalysableMedia) => {
   return `${owner}analysis/${cacheId(media)}.`;
 };
 
-export const analysisKey = (media: AnalysableMedia, language: string) =>
-  `${analysisPrefix(media)}${cacheLanguage(language)}.${ANALYSIS_VERSION}.json`;
+/** FNV-1a, 52 bits: a stable cache-key suffix for a bias list (not a security hash). */
+function biasTag(hotwords: string): string {
+  let h = 0xcbf29ce484222325n;
+  for (const ch of new TextEncoder().encode(hotwords)) h = BigInt.asUintN(64, (h ^ BigInt(ch)) * 0x100000001b3n);
+  return `.hw-${(h >> 12n).toString(16)}`;
+}
+
+export const analysisKey = (media: AnalysableMedia, language: string, hotwords?: string) =>
+  `${analysisPrefix(media)}${cacheLanguage(language)}.${ANALYSIS_VERSION}${hotwords ? biasTag(hotwords) : ''}.json`;
 
 export interface AnalysisOutcome {
   result: AnalyseResult;
@@ -75,22 +82,24 @@ export async function analyseMedia(
   media: AnalysableMedia,
   language: string,
   charge?: AnalysisCharge,
+  /** Words to bias recognition toward (a re-analysis with the session's corrections). */
+  hotwords?: string,
 ): Promise<AnalysisOutcome> {
-  const key = analysisKey(media, language);
+  const key = analysisKey(media, language, hotwords);
   const stored = await env.MEDIA.get(key);
   if (stored) {
     const parsed = AnalyseResult.safeParse(await stored.json().catch(() => null));
     if (parsed.success) return { result: parsed.data, cached: true };
   }
   const cost = analysisCostCredits(media.duration_ms);
-  if (cost === 0) return await analyseNow(env, origin, media, language, key);
+  if (cost === 0) return await analyseNow(env, origin, media, language, key, hotwords);
   if (!charge) throw new AnalysisNeedsCredits(cost);
   // One ref per file and language: a retried turn freezes once, and a cached result is never charged.
-  const ref = `analysis:${cacheId(media)}:${cacheLanguage(language)}`;
+  const ref = `analysis:${cacheId(media)}:${cacheLanguage(language)}${hotwords ? biasTag(hotwords) : ''}`;
   const minutes = Math.round((media.duration_ms ?? 0) / 60_000);
   await charge.freeze(ref, cost, `speech analysis of ${media.name} (${minutes} min)`);
   try {
-    const outcome = await analyseNow(env, origin, media, language, key);
+    const outcome = await analyseNow(env, origin, media, language, key, hotwords);
     await charge.settle(ref, 'spend', 'analysis done');
     return outcome;
   } catch (err) {
@@ -105,6 +114,7 @@ async function analyseNow(
   media: AnalysableMedia,
   language: string,
   key: string,
+  hotwords?: string,
 ): Promise<AnalysisOutcome> {
   if (!env.ENGINE_URL) {
     throw new TurnError(
@@ -118,7 +128,7 @@ async function analyseNow(
   let res: Response;
   try {
     res = await engineFetch(env, '/analyse', {
-      json: { url, content_hash: hash, language, words: true },
+      json: { url, content_hash: hash, language, words: true, ...(hotwords ? { hotwords } : {}) },
       timeoutMs: ANALYSE_TIMEOUT_MS,
     });
   } catch (err) {

@@ -43,7 +43,8 @@ export interface TurnDeps {
   undo(): Promise<{ draft: Draft; version: number; op: string } | null>;
   redo(): Promise<{ draft: Draft; version: number; op: string } | null>;
   balance(): Promise<{ available: number; frozen: number; total: number }>;
-  analyse(media: MediaRow): Promise<AnalysisAnswer>;
+  /** `hotwords`: re-analyse biased toward these words (the session's caption corrections). */
+  analyse(media: MediaRow, opts?: { hotwords?: string }): Promise<AnalysisAnswer>;
   /** Absent when no render service is wired: export then answers with the REST path to use. */
   render?: RenderHooks;
   appendChat?(entries: { role: 'user' | 'model'; text: string }[]): Promise<void>;

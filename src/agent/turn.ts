@@ -17,6 +17,7 @@ import { dryRun } from './dry-run.ts';
 import { TurnError } from './errors.ts';
 import { describeChange, type Lang, TEXT, uploadHelp } from './messages.ts';
 import type { PlanCall } from './planner/types.ts';
+import { reanalyse } from './reanalyse.ts';
 import { renderStep } from './render-step.ts';
 import type { EventSink } from './sse.ts';
 
@@ -204,7 +205,11 @@ export async function runTurn(sink: EventSink, deps: TurnDeps, message: string, 
         placed && wantsEdit && !picksFiles ? [{ name: 'place_media', args: {} }, ...plan.calls] : plan.calls;
       state.replies.push(...(plan.notes ?? []));
       for (const call of calls) {
-        if (isControlTool(call.name)) await applyControl(sink, deps, state, call, lang, opts);
+        if (call.name === 'reanalyse')
+          state.replies.push(
+            await reanalyse(sink, deps, state, media, lang, (c) => applyEdit(sink, deps, state!, c, media, lang)),
+          );
+        else if (isControlTool(call.name)) await applyControl(sink, deps, state, call, lang, opts);
         else if (EDIT_OPS[call.name]) await applyEdit(sink, deps, state, call, media, lang);
         else throw new TurnError('UNKNOWN_TOOL', `Unknown operation ${call.name}.`);
       }

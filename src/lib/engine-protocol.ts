@@ -33,6 +33,11 @@ export const AnalyseRequest = z.object({
   language: z.string().default('en'),
   /** Skip speech recognition (pauses only). */
   words: z.boolean().default(true),
+  /**
+   * Words to bias recognition toward (the session's caption corrections: names, brands). Only
+   * recognisers that support it use it (Whisper's hotwords); it is part of the cache key.
+   */
+  hotwords: z.string().max(1000).optional(),
 });
 export const Interval = z.object({ s: z.number(), e: z.number() });
 export const Word = z.object({

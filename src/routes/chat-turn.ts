@@ -112,12 +112,19 @@ export async function openChatTurn(c: Context<AppEnv>, parsed?: z.infer<typeof R
     redo: () => user.redo(sessionId),
     balance: () => user.balance(),
     // Long files are paid for when a turn first needs their words (src/lib/cost.ts).
-    analyse: (media) =>
-      analyseMedia(c.env, origin, media, session.language, {
-        freeze: async (ref, amount, note) =>
-          user.freezeCredits(ref, amount, note, await bindUrl(c.env, origin, userId)),
-        settle: (ref, kind, note) => user.settleCredits(ref, kind, note),
-      }),
+    analyse: (media, opts) =>
+      analyseMedia(
+        c.env,
+        origin,
+        media,
+        session.language,
+        {
+          freeze: async (ref, amount, note) =>
+            user.freezeCredits(ref, amount, note, await bindUrl(c.env, origin, userId)),
+          settle: (ref, kind, note) => user.settleCredits(ref, kind, note),
+        },
+        opts?.hotwords,
+      ),
     render: {
       start: (draft, output) =>
         startRender(c.env, userId, origin, {

@@ -1,4 +1,5 @@
 /** Analyse one media file: pauses, speech intervals, words (with fillers), cached per content hash. */
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +23,7 @@ export interface AnalyseInput {
   content_hash: string;
   language: string;
   words: boolean;
+  hotwords?: string;
 }
 
 export class Analyser {
@@ -47,7 +49,9 @@ export class Analyser {
     // A recogniser that cannot do this language gives no words rather than wrong ones.
     if (!supported) req = { ...req, words: false };
     const asr = [this.recognizer.name, this.recognizer.model].filter(Boolean).join('-');
-    const variant = req.words ? `${asr}.${req.language.toLowerCase()}` : 'pauses';
+    const bias =
+      req.words && req.hotwords ? `.hw-${createHash('sha256').update(req.hotwords).digest('hex').slice(0, 12)}` : '';
+    const variant = req.words ? `${asr}.${req.language.toLowerCase()}${bias}` : 'pauses';
     const key = `${req.content_hash}.${ANALYSIS_VERSION}.${this.vad.name}.${variant}`;
     const [result, cached] = await this.cache.getOrCompute(key, () =>
       this.slots.run(() => this.compute(req, signal), req.content_hash),
@@ -81,7 +85,7 @@ export class Analyser {
       let words: RecognizedWord[] = [];
       let language = req.language;
       if (req.words && voiced.length > 0) {
-        const out = await this.transcribe(pcm, dir, durationMs, detected, req.language, signal);
+        const out = await this.transcribe(pcm, dir, durationMs, detected, req.language, req.hotwords, signal);
         words = out.words;
         language = out.language;
       }
@@ -105,13 +109,14 @@ export class Analyser {
     durationMs: number,
     pauses: Span[],
     language: string,
+    hotwords: string | undefined,
     signal?: AbortSignal,
   ): Promise<{ words: RecognizedWord[]; language: string }> {
     const chunks = planChunks(durationMs, pauses, this.cfg.asrChunkMs);
     const results = await mapLimit(chunks, this.recognizer.concurrency, async (chunk, i) => {
       const path = join(dir, `chunk-${i}.raw`);
       await slicePcm(pcm, chunk, path);
-      const out = await this.recognizer.transcribe(path, { language, signal });
+      const out = await this.recognizer.transcribe(path, { language, hotwords, signal });
       return { ...out, words: out.words.map((w) => ({ ...w, s: w.s + chunk.s, e: w.e + chunk.s })) };
     });
     return { words: results.flatMap((r) => r.words), language: results[0]?.language ?? language };

@@ -14,6 +14,8 @@ export interface RecognizedWord {
 export interface TranscribeOptions {
   /** BCP-47 hint, e.g. "en" or "zh". */
   language: string;
+  /** Words to bias recognition toward; recognisers without such a feature ignore them. */
+  hotwords?: string;
   signal?: AbortSignal;
 }
 

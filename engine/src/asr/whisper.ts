@@ -30,7 +30,12 @@ export function whisperRecognizer(worker: SpeechWorker, model: string): SpeechRe
       const primary = opts.language.split('-')[0]!.toLowerCase();
       const out = await worker.request(
         'transcribe',
-        { pcm: pcmPath, language: primary || null, script: chineseScript(opts.language) },
+        {
+          pcm: pcmPath,
+          language: primary || null,
+          script: chineseScript(opts.language),
+          hotwords: opts.hotwords ?? null,
+        },
         opts.signal,
       );
       const words = (out.words as WorkerWord[]).map((w) => ({

@@ -27,6 +27,7 @@ import {
   cutWordsRule,
   DRY_RUN,
   DRY_RUN_ASK,
+  reanalyseRule,
   retakesRule,
   spelledRule,
   wordEverywhereRule,
@@ -44,6 +45,7 @@ const RULES: Rule[] = [
   // Word edits name their words in quotes; they go before the captions and range rules, which
   // would otherwise read "change 'cards' in the captions" as "add captions".
   spelledRule,
+  reanalyseRule,
   correctionRule,
   cutWordsRule,
   wordEverywhereRule,
@@ -74,7 +76,14 @@ const RULES: Rule[] = [
 ];
 
 /** Rules that stand down when another rule already read the clause a different way. */
-const WORD_EDITS = ['correct_captions', 'cut_words', 'remove_word_everywhere', 'remove_retakes', 'respell'];
+const WORD_EDITS = [
+  'correct_captions',
+  'cut_words',
+  'remove_word_everywhere',
+  'remove_retakes',
+  'respell',
+  'reanalyse',
+];
 const YIELDS_TO: Record<string, string[]> = {
   append: ['reorder', 'music', 'title', 'text', 'captions', 'captions_loose', 'on_screen_text', 'files', ...WORD_EDITS],
   range: [

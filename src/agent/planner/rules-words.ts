@@ -96,3 +96,14 @@ export const spelledRule: Rule = {
     return { calls: [call('respell', { spelling: spelling.replace(/’/g, "'") })] };
   },
 };
+
+/** "transcribe it again", "重新识别": recognition biased toward the session's corrections. */
+export const reanalyseRule: Rule = {
+  name: 'reanalyse',
+  match: ({ clause }) =>
+    /\b(re-?analy[sz]e|re-?transcribe|transcribe (?:it |this )?again|listen again|recogni[sz]e (?:it |the speech )?again|(?:redo|remake) the (?:captions|subtitles|transcript) with (?:my |the )?(?:corrections|fixes))\b|重新识别|重新转写|重新听一遍|按更正重新/.test(
+      clause.bare,
+    )
+      ? { calls: [call('reanalyse')] }
+      : null,
+};

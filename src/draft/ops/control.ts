@@ -10,6 +10,12 @@ export const CONTROL_TOOLS = {
   show_state: { name: 'show_state', description: 'Show the tracks of the timeline.', args: none },
   show_credits: { name: 'show_credits', description: 'Show the credit balance.', args: none },
   upload_help: { name: 'upload_help', description: 'Explain how to upload files to this session.', args: none },
+  reanalyse: {
+    name: 'reanalyse',
+    description:
+      "Recognise the speech again, listening for the session's caption corrections (names, brands), and remake the captions.",
+    args: none,
+  },
   render: {
     name: 'render',
     description: 'Export the timeline as an MP4 and return download and share links.',
