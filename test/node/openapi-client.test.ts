@@ -5,7 +5,7 @@
  * those types and openapi-fetch) and a deliberately wrong use, then run the flow for real.
  */
 import { execFile } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import openapiTS from 'openapi-typescript';
@@ -45,6 +45,8 @@ describe('a client generated from /openapi.json', () => {
       // Binary bodies and answers are bytes: a Blob in a browser, a Uint8Array in Node.
       transform: (schema) => (schema.format === 'binary' ? 'Blob | Uint8Array' : undefined),
     });
+    // Git-ignored, so a clean clone has no such folder until the first run makes it.
+    mkdirSync(GENERATED, { recursive: true });
     writeFileSync(join(GENERATED, 'openedit-api.ts'), types);
     expect(types).toContain('"X-Client-Id": string');
     expect(types).toContain('draft_version: number');
