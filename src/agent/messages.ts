@@ -1,6 +1,8 @@
 /** What the agent says, in English or Chinese: one phrase per applied operation, and fixed replies. */
+
 import type { MediaInfo } from '../draft/ops/types.ts';
 import type { Draft } from '../draft/schema.ts';
+import { TrackType } from '../draft/schema.ts';
 import { secondsText } from '../draft/summary.ts';
 
 export type Lang = 'en' | 'zh';
@@ -24,7 +26,7 @@ export function describeChange(
   const captions = after.t.find((t) => t.m.kind === 'caption')?.sg.length ?? 0;
   switch (name) {
     case 'place_media': {
-      const n = after.t.find((t) => t.tt === 0)?.sg.length ?? 0;
+      const n = after.t.find((t) => t.tt === TrackType.video)?.sg.length ?? 0;
       return zh
         ? `已把 ${n} 个素材放上时间线（${after.w}×${after.h}）`
         : `placed ${n} uploaded clip(s) on the timeline (${after.w}×${after.h})`;

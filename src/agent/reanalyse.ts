@@ -3,8 +3,10 @@
  * hotwords), so a name fixed once is heard right everywhere, then the captions are made again in
  * their style. A new analysis of its own (cached and, past the free length, paid like any).
  */
+
 import { mainTrackSources } from '../draft/ops/timeline.ts';
 import type { TextTrack } from '../draft/schema.ts';
+import { TrackType } from '../draft/schema.ts';
 import type { MediaRow, TurnDeps } from './deps.ts';
 import type { DryRunState } from './dry-run.ts';
 import type { Lang } from './messages.ts';
@@ -33,7 +35,7 @@ export async function reanalyse(
     state.analysis[src] = result;
     await sink.respond(id, 'analyse_media', { ok: true, media_id: row.media_id, words: result.words.length, cached });
   }
-  const captions = state.working.t.find((t): t is TextTrack => t.tt === 7 && t.m.kind === 'caption');
+  const captions = state.working.t.find((t): t is TextTrack => t.tt === TrackType.text && t.m.kind === 'caption');
   if (captions) {
     const style = typeof captions.m.style === 'string' ? captions.m.style : undefined;
     await apply({

@@ -8,6 +8,7 @@
  * of one source on, the engine opens the source once per forward run and cuts the segments out of
  * that single decode in timeline order, so its memory no longer grows with the segment count.
  */
+import { TrackType } from './track-type.ts';
 
 /** Segments of one source (one fit, one speed) on the bottom track from which one decode is shared. */
 export const SHARED_DECODE_MIN = 9;
@@ -61,7 +62,7 @@ const num = (v: unknown, fallback: number) => (typeof v === 'number' && Number.i
 export function decodesPerSource(tracks: { tt?: unknown; sg: object[] }[]): Map<string, number> {
   const counts = new Map<string, number>();
   const add = (src: string, n: number) => counts.set(src, (counts.get(src) ?? 0) + n);
-  const bottom = tracks.find((t) => t.tt === 0);
+  const bottom = tracks.find((t) => t.tt === TrackType.video);
   const groups = new Map<string, { src: string; uses: (SourceUse & { s: number })[] }>();
   for (const track of tracks) {
     for (const seg of track.sg as LooseSegment[]) {

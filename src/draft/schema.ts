@@ -8,8 +8,9 @@
 import { z } from 'zod';
 import { DRAFT_LIMITS as L, segmentLimitProblem } from './limits.ts';
 
-export const TrackType = { video: 0, audio: 1, text: 7 } as const;
-export type TrackTypeCode = (typeof TrackType)[keyof typeof TrackType];
+import { TrackType } from './track-type.ts';
+
+export { TrackType, type TrackTypeCode } from './track-type.ts';
 
 export const OUTPUT_SIZES = {
   '16:9': { w: 1920, h: 1080 },
@@ -194,6 +195,6 @@ export function computeDurationMs(draft: Pick<Draft, 't'>): number {
 /** Every media id the draft refers to (for checking against the session's media). */
 export function referencedMedia(draft: Draft): string[] {
   const ids = new Set<string>();
-  for (const track of draft.t) if (track.tt !== 7) for (const seg of track.sg) ids.add(seg.src);
+  for (const track of draft.t) if (track.tt !== TrackType.text) for (const seg of track.sg) ids.add(seg.src);
   return [...ids];
 }

@@ -2,7 +2,9 @@
  * The one-line track summary shown at the end of every chat turn (docs/api.md):
  * `Timeline (3 tracks): 1. Video: city timelapse (0-10s) 2. BGM: Lo-fi (0-10s, 35%) 3. Title: "Urban Dreams" (0-3s)`
  */
+
 import type { Draft, Track } from './schema.ts';
+import { TrackType } from './schema.ts';
 
 type Lang = 'en' | 'zh';
 
@@ -76,10 +78,10 @@ function describeTrack(track: Track, lang: Lang): string {
   const { s, e } = span(track);
   const extras: string[] = [];
   let label: string;
-  if (track.tt === 0) {
+  if (track.tt === TrackType.video) {
     label = `${w.video}${w.colon}${track.m.name ?? w.clips(track.sg.length)}`;
     if (track.sg.length > 1) extras.push(w.clips(track.sg.length));
-  } else if (track.tt === 1) {
+  } else if (track.tt === TrackType.audio) {
     const name = track.m.name ?? '';
     if (track.m.kind === 'music' || /^BGM\b/i.test(name))
       label = `${w.bgm}${w.colon}${name.replace(/^BGM:\s*/i, '') || '—'}`;
@@ -94,7 +96,7 @@ function describeTrack(track: Track, lang: Lang): string {
     const isText = track.m.kind === 'text' || !track.m.name;
     label = `${isTitle ? w.title : isText ? w.text : track.m.name}${w.colon}${texts.join(w.comma)}`;
   }
-  if (track.tt !== 7) {
+  if (track.tt !== TrackType.text) {
     if (track.m.muted) extras.push(w.muted);
     else if (track.m.volume !== undefined && track.m.volume !== 1) extras.push(`${Math.round(track.m.volume * 100)}%`);
   }

@@ -1,5 +1,5 @@
 import { NonRetryableError } from 'cloudflare:workflows';
-import { type Draft, DraftSchema } from '../draft/schema.ts';
+import { type Draft, DraftSchema, TrackType } from '../draft/schema.ts';
 import type { MediaRecord } from '../durable/media.ts';
 import type { RenderRecord } from '../durable/renders.ts';
 import type { JobState, RenderRequest } from '../lib/engine-protocol.ts';
@@ -77,7 +77,7 @@ export async function signInputs(
   const media = new Map(mediaList.map((m) => [m.media_id, m]));
   const inputs: RenderRequest['inputs'] = {};
   for (const track of draft.t) {
-    if (track.tt === 7) continue;
+    if (track.tt === TrackType.text) continue;
     for (const seg of track.sg) {
       const m = media.get(seg.src);
       if (!m) throw new NonRetryableError(`Media ${seg.src} is gone from the session`);

@@ -5,7 +5,7 @@
  * Cached per draft version and content hash, the last KEEP_PER_SESSION versions of a session, so
  * undo and redo to a version just previewed answer at once; older ones are deleted (and stopped).
  */
-import { type Draft, DraftSchema } from '../draft/schema.ts';
+import { type Draft, DraftSchema, TrackType } from '../draft/schema.ts';
 import { AppError, ErrorCode } from '../lib/errors.ts';
 import { sha256Hex } from '../lib/ids.ts';
 import { signBlobUrl } from '../lib/signing.ts';
@@ -45,7 +45,7 @@ export function previewDraft(draft: Draft): Draft {
     w: even(draft.w),
     h: even(draft.h),
     t: draft.t.map((t) =>
-      t.tt === 7
+      t.tt === TrackType.text
         ? { ...t, sg: t.sg.map((s) => (s.m.size ? { ...s, m: { ...s.m, size: Math.max(1, s.m.size * f) } } : s)) }
         : t,
     ),
@@ -63,7 +63,7 @@ export async function ensurePreview(
   origin: string,
 ): Promise<PreviewView> {
   const { draft, version } = await user.getDraft(sessionId);
-  if (draft.d <= 0 || !draft.t.some((t) => t.tt === 0 && t.sg.length > 0)) {
+  if (draft.d <= 0 || !draft.t.some((t) => t.tt === TrackType.video && t.sg.length > 0)) {
     throw new AppError(ErrorCode.BAD_REQUEST, 'The draft has no video yet: upload a clip and say what to do first');
   }
   if (draft.d > PREVIEW_MAX_MS) {

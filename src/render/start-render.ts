@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { computeDurationMs, type Draft, DraftSchema, referencedMedia } from '../draft/schema.ts';
+import { computeDurationMs, type Draft, DraftSchema, referencedMedia, TrackType } from '../draft/schema.ts';
 import type { RenderOutputSpec } from '../durable/renders.ts';
 import { signedBindUrl } from '../lib/bind-link.ts';
 import { assertPlanAllows, renderCostCredits } from '../lib/cost.ts';
@@ -41,7 +41,7 @@ export interface StartedRender {
 export const bindUrl = (env: Env, origin: string, userId: string) => signedBindUrl(env.SIGNING_SECRET, origin, userId);
 
 function titleOf(draft: Draft): string {
-  const named = draft.t.find((t) => t.tt === 0 && t.m.name)?.m.name;
+  const named = draft.t.find((t) => t.tt === TrackType.video && t.m.name)?.m.name;
   return (draft.m?.title ?? named ?? 'Untitled video').slice(0, 200);
 }
 
@@ -126,11 +126,12 @@ const ORPHAN_AFTER_MS = 30_000;
  */
 function misplacedMedia(draft: Draft, kinds: Map<string, string>): string | null {
   for (const [ti, track] of draft.t.entries()) {
-    if (track.tt === 7) continue;
+    if (track.tt === TrackType.text) continue;
     for (const [si, seg] of track.sg.entries()) {
       const kind = kinds.get(seg.src);
-      if (track.tt === 0 && kind === 'audio') return `draft.t.${ti}.sg.${si}.src: ${seg.src} is audio on a video track`;
-      if (track.tt === 1 && kind === 'image')
+      if (track.tt === TrackType.video && kind === 'audio')
+        return `draft.t.${ti}.sg.${si}.src: ${seg.src} is audio on a video track`;
+      if (track.tt === TrackType.audio && kind === 'image')
         return `draft.t.${ti}.sg.${si}.src: ${seg.src} is an image on an audio track`;
     }
   }

@@ -1,6 +1,8 @@
 /** Turns a draft into one ffmpeg invocation: inputs, one filter_complex, one H.264/AAC encode. */
+
 import { join } from 'node:path';
 import type { Draft } from '../../../src/draft/schema.ts';
+import { TrackType } from '../../../src/draft/schema.ts';
 import type { CaptionEvent } from './captions/caption-events.ts';
 import { GraphBuilder, sec } from './graph-builder.ts';
 import type { RenderInput } from './inputs.ts';
@@ -46,23 +48,23 @@ export function buildRender(draft: Draft, opts: PlanOptions): RenderPlan {
   const audio: AudioContribution[] = [];
   const captions: CaptionEvent[] = [];
 
-  const videoTracks = draft.t.filter((t) => t.tt === 0);
+  const videoTracks = draft.t.filter((t) => t.tt === TrackType.video);
   const bottom = bottomVideoTrack(g, videoTracks[0], opts.inputs, frame, durationMs);
   let video = bottom.video;
   audio.push(...bottom.audio);
   // Tracks composite bottom to top in their order; the bottom video track is already the base.
   for (const track of draft.t) {
-    if (track.tt === 0 && track !== videoTracks[0]) {
+    if (track.tt === TrackType.video && track !== videoTracks[0]) {
       const r = overlayVideoTrack(g, video, track, opts.inputs, frame, durationMs);
       video = r.video;
       audio.push(...r.audio);
-    } else if (track.tt === 1) {
+    } else if (track.tt === TrackType.audio) {
       audio.push(...audioTrackContributions(g, track, opts.inputs));
-    } else if (track.tt === 7 && isCaptionTrack(track)) {
+    } else if (track.tt === TrackType.text && isCaptionTrack(track)) {
       const r = captionTrack(g, video, track, frame, opts.fontsDir, opts.tmpDir, files);
       video = r.video;
       captions.push(...r.events);
-    } else if (track.tt === 7) {
+    } else if (track.tt === TrackType.text) {
       video = textTrack(g, video, track, frame, opts.fontsDir, opts.tmpDir, files);
     }
   }

@@ -1,5 +1,5 @@
 /** Checks a parsed render request beyond its schema; returns the first problem as "field: message". */
-import { referencedMedia } from '../../../src/draft/schema.ts';
+import { referencedMedia, TrackType } from '../../../src/draft/schema.ts';
 import type { RenderRequest } from '../../../src/lib/engine-protocol.ts';
 import { draftDurationMs } from './build-render.ts';
 
@@ -13,11 +13,12 @@ export function validateRender(req: RenderRequest): string | null {
     if (!inputs[id]) return `inputs.${id}: the draft uses media ${id} but no input URL was given`;
   }
   for (const [ti, track] of draft.t.entries()) {
-    if (track.tt === 7) continue;
+    if (track.tt === TrackType.text) continue;
     for (const [si, seg] of track.sg.entries()) {
       const kind = inputs[seg.src].kind;
-      if (track.tt === 0 && kind === 'audio') return `draft.t.${ti}.sg.${si}.src: ${seg.src} is audio on a video track`;
-      if (track.tt === 1 && kind === 'image')
+      if (track.tt === TrackType.video && kind === 'audio')
+        return `draft.t.${ti}.sg.${si}.src: ${seg.src} is audio on a video track`;
+      if (track.tt === TrackType.audio && kind === 'image')
         return `draft.t.${ti}.sg.${si}.src: ${seg.src} is an image on an audio track`;
     }
   }

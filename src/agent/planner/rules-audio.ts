@@ -1,6 +1,8 @@
 /** Rules for sound: background music, volume, mute, loudness, denoise, fades. */
+
 import type { MediaInfo } from '../../draft/ops/types.ts';
 import { musicTrack } from '../../draft/ops/util.ts';
+import { TrackType } from '../../draft/schema.ts';
 import { findOrdinals, mediaByName, pick } from './media-ref.ts';
 import { findPercent } from './numbers.ts';
 import { audioMedia, call, MUSIC_WORDS, REMOVE_WORDS, type Rule, type RuleCtx, t, ZH_CUT_SILENCE } from './rule-kit.ts';
@@ -94,7 +96,7 @@ function target(ctx: RuleCtx): string {
   if (/\b(everything|all|whole)\b|全部|所有|整体/.test(text)) return 'all';
   if (
     /\b(voice ?over|narration)\b|旁白|配音/.test(text) &&
-    ctx.draft.t.some((tr) => tr.tt === 1 && tr.m.kind !== 'music')
+    ctx.draft.t.some((tr) => tr.tt === TrackType.audio && tr.m.kind !== 'music')
   )
     return 'voiceover';
   return 'video';
@@ -131,7 +133,8 @@ export const volumeRule: Rule = {
         return { calls: [] };
       }
     }
-    const current = ctx.draft.t.find((tr) => (tgt === 'video' ? tr.tt === 0 : tr.id === tgt))?.m.volume ?? 1;
+    const current =
+      ctx.draft.t.find((tr) => (tgt === 'video' ? tr.tt === TrackType.video : tr.id === tgt))?.m.volume ?? 1;
     const vol = level(text, current, 4);
     if (vol === null)
       return {

@@ -3,6 +3,7 @@
  * "show what I'm saying as text", "title it My Trip to Rome", "send me the video", and the
  * vague "edit my raw footage", which gets a default polish for talking footage.
  */
+import { TrackType } from '../../draft/schema.ts';
 import { call, MUSIC_WORDS, type Rule, t } from './rule-kit.ts';
 import { timing } from './rules-overlay.ts';
 
@@ -24,8 +25,8 @@ export const relativeVolumeRule: Rule = {
     const music = MUSIC_WORDS.test(text);
     if (!music && !VOICE.test(text) && !/\b(sound|audio|volume)\b|音量/.test(text)) return null;
     const track = music
-      ? ctx.draft.t.find((tr) => tr.tt === 1 && tr.m.kind === 'music')
-      : ctx.draft.t.find((tr) => tr.tt === 0);
+      ? ctx.draft.t.find((tr) => tr.tt === TrackType.audio && tr.m.kind === 'music')
+      : ctx.draft.t.find((tr) => tr.tt === TrackType.video);
     if (music && !track) return null; // no music yet: "add music" rules apply
     const current = track?.m.volume ?? (music ? 0.3 : 1);
     // A step a listener notices (±4 dB) without jumping; the voice may go up to 4×.

@@ -1,5 +1,6 @@
 /** Rules for titles and text overlays. */
 
+import { TrackType } from '../../draft/schema.ts';
 import { call, findPos, REMOVE_WORDS, type Rule, type RuleCtx, t } from './rule-kit.ts';
 import { findTimes, timeAfter } from './times.ts';
 
@@ -47,7 +48,7 @@ export const titleRule: Rule = {
     if (!/\b(title|headline|heading)\b|标题|片名/.test(text)) return null;
     if (REMOVE_WORDS.test(text) && ctx.clause.quotes.length === 0)
       return { calls: [call('remove_track', { target: 'title' })] };
-    const existing = ctx.draft.t.find((tr) => tr.tt === 7 && tr.m.kind === 'title')?.sg[0];
+    const existing = ctx.draft.t.find((tr) => tr.tt === TrackType.text && tr.m.kind === 'title')?.sg[0];
     const restyle =
       /\b(bigger|larger|smaller|move|up|down)\b|大一点|小一点|放大|缩小|移到|放到|放在/.test(text) || findPos(text);
     if (existing && 'text' in existing && restyle && ctx.clause.quotes.length === 0) {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { CaptionWord, Draft, TextSegment, TextTrack } from '../schema.ts';
+import { TrackType } from '../schema.ts';
 import { isSpaceless, layoutLines } from './captions-text.ts';
 import { applyGlossary } from './glossary.ts';
 import { defineOp, type OpContext, OpError } from './types.ts';
@@ -118,10 +119,10 @@ export const addCaptions = defineOp({
         m: { pos: args.pos, size, color: style.color, words: group.words },
       };
     });
-    const existing = draft.t.findIndex((t) => t.tt === 7 && t.m.kind === 'caption');
+    const existing = draft.t.findIndex((t) => t.tt === TrackType.text && t.m.kind === 'caption');
     const track: TextTrack = {
       id: existing >= 0 ? draft.t[existing]!.id : newId('cap'),
-      tt: 7,
+      tt: TrackType.text,
       m: {
         name: 'Captions',
         kind: 'caption',

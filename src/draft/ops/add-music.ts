@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AudioTrack, Draft } from '../schema.ts';
+import { TrackType } from '../schema.ts';
 import { defineOp, OpError } from './types.ts';
 import { baseName, clone, findMedia, finish, idMaker } from './util.ts';
 
@@ -16,7 +17,7 @@ export const addMusicArgs = z.object({
 export function contentEndMs(draft: Draft): number {
   let end = 0;
   for (const track of draft.t) {
-    if (track.tt === 1 && track.m.kind === 'music') continue;
+    if (track.tt === TrackType.audio && track.m.kind === 'music') continue;
     for (const seg of track.sg) end = Math.max(end, seg.s + seg.d);
   }
   return end;
@@ -46,10 +47,10 @@ export const addMusic = defineOp({
         `${media.name} 的时长未知，请重新上传。`,
       );
     const newId = idMaker(draft);
-    const existing = draft.t.findIndex((t) => t.tt === 1 && t.m.kind === 'music');
+    const existing = draft.t.findIndex((t) => t.tt === TrackType.audio && t.m.kind === 'music');
     const track: AudioTrack = {
       id: existing >= 0 ? draft.t[existing]!.id : newId('a'),
-      tt: 1,
+      tt: TrackType.audio,
       m: { name: `BGM: ${baseName(media.name)}`, kind: 'music', volume: args.volume, duck: args.duck },
       sg: [
         {
@@ -69,7 +70,7 @@ export const addMusic = defineOp({
     if (existing >= 0) draft.t[existing] = track;
     else {
       // Audio sits under the text tracks so the summary reads video, music, titles.
-      const firstText = draft.t.findIndex((t) => t.tt === 7);
+      const firstText = draft.t.findIndex((t) => t.tt === TrackType.text);
       draft.t.splice(firstText >= 0 ? firstText : draft.t.length, 0, track);
     }
     return finish(draft);
@@ -80,7 +81,7 @@ export const addMusic = defineOp({
 export function fitMusic(draft: Draft): void {
   const end = contentEndMs(draft);
   for (const track of draft.t) {
-    if (track.tt !== 1 || track.m.kind !== 'music') continue;
+    if (track.tt !== TrackType.audio || track.m.kind !== 'music') continue;
     track.sg = track.sg
       .filter((seg) => seg.s < end)
       .map((seg) => ({ ...seg, d: seg.m.loop ? end - seg.s : Math.min(seg.d, end - seg.s) }));

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Draft, TextTrack } from '../schema.ts';
+import { TrackType } from '../schema.ts';
 import { defineOp } from './types.ts';
 import { clone, finish, idMaker } from './util.ts';
 
@@ -23,9 +24,14 @@ export const setTitleArgs = z.object(textArgs);
 
 /** The text track of a kind ("title" or "text"), created above the others when missing. */
 function textTrack(draft: Draft, kind: 'title' | 'text', newId: (p: string) => string): TextTrack {
-  const found = draft.t.find((t): t is TextTrack => t.tt === 7 && t.m.kind === kind);
+  const found = draft.t.find((t): t is TextTrack => t.tt === TrackType.text && t.m.kind === kind);
   if (found) return found;
-  const track: TextTrack = { id: newId('x'), tt: 7, m: { name: kind === 'title' ? 'Title' : 'Text', kind }, sg: [] };
+  const track: TextTrack = {
+    id: newId('x'),
+    tt: TrackType.text,
+    m: { name: kind === 'title' ? 'Title' : 'Text', kind },
+    sg: [],
+  };
   draft.t.push(track);
   return track;
 }

@@ -1,6 +1,8 @@
 /** Track volume, mute, loudness normalisation and denoise: metadata the render reads. */
+
 import { z } from 'zod';
 import type { Draft, Track } from '../schema.ts';
+import { TrackType } from '../schema.ts';
 import { defineOp, OpError, TRACK_ZH } from './types.ts';
 import { clone, finish } from './util.ts';
 
@@ -13,11 +15,11 @@ const target = z
 
 function targetTracks(draft: Draft, name: string): Track[] {
   const tracks = draft.t.filter((t) => {
-    if (t.tt === 7) return false;
+    if (t.tt === TrackType.text) return false;
     if (name === 'all') return true;
-    if (name === 'video') return t.tt === 0;
-    if (name === 'music') return t.tt === 1 && t.m.kind === 'music';
-    if (name === 'voiceover') return t.tt === 1 && t.m.kind !== 'music';
+    if (name === 'video') return t.tt === TrackType.video;
+    if (name === 'music') return t.tt === TrackType.audio && t.m.kind === 'music';
+    if (name === 'voiceover') return t.tt === TrackType.audio && t.m.kind !== 'music';
     return t.id === name;
   });
   if (tracks.length === 0)

@@ -3,7 +3,9 @@
  * crossed a cut point (or a clip boundary that a reorder moves) would show words seconds before
  * they are spoken. Splitting a caption at a point puts each word on the side its middle falls.
  */
+
 import type { CaptionWord, Draft, TextSegment } from '../schema.ts';
+import { TrackType } from '../schema.ts';
 import { isSpaceless, joinWords, layoutLines } from './captions-text.ts';
 
 const mid = (w: CaptionWord) => (w.s + w.e) / 2;
@@ -41,7 +43,7 @@ export function splitTextSegmentAt(
 /** Splits every worded caption of the draft at each of the points (mutates the draft it is given). */
 export function splitCaptionsAt(draft: Draft, points: readonly number[], newId: () => string): void {
   for (const track of draft.t) {
-    if (track.tt !== 7) continue;
+    if (track.tt !== TrackType.text) continue;
     let segs = track.sg;
     for (const t of points) segs = segs.flatMap((seg) => splitTextSegmentAt(seg, t, track.m.language, newId));
     track.sg = segs;

@@ -4,8 +4,10 @@
  * goes through the current cuts, so it shows where its speech now plays; a cue split by a cut
  * shows on each kept piece, and a cue wholly cut is dropped.
  */
+
 import { z } from 'zod';
 import type { Draft, TextSegment, TextTrack } from '../schema.ts';
+import { TrackType } from '../schema.ts';
 import { mainTrackSources, sourceToTimeline } from './timeline.ts';
 import { defineOp, OpError } from './types.ts';
 import { clone, findMedia, finish, idMaker, mainVideoTrack, requireMainVideo } from './util.ts';
@@ -62,10 +64,10 @@ export const captionsFromCues = defineOp({
         '所有字幕都落在被剪掉的部分里。',
       );
     segments.sort((a, b) => a.s - b.s);
-    const existing = draft.t.findIndex((t) => t.tt === 7 && t.m.kind === 'caption');
+    const existing = draft.t.findIndex((t) => t.tt === TrackType.text && t.m.kind === 'caption');
     const track: TextTrack = {
       id: existing >= 0 ? draft.t[existing]!.id : newId('cap'),
-      tt: 7,
+      tt: TrackType.text,
       m: { name: 'Captions', kind: 'caption', language: args.language ?? ctx.language, style: 'classic' },
       sg: segments,
     };

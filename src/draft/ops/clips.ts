@@ -1,6 +1,7 @@
 /** Putting uploaded clips on the main video track: initial placement, append, reorder. */
+
 import { z } from 'zod';
-import { type AspectRatio, type Draft, OUTPUT_SIZES, type VideoTrack } from '../schema.ts';
+import { type AspectRatio, type Draft, OUTPUT_SIZES, TrackType, type VideoTrack } from '../schema.ts';
 import { fitMusic } from './add-music.ts';
 import { splitCaptionsAt } from './caption-split.ts';
 import { defineOp, type MediaInfo, type OpContext, OpError } from './types.ts';
@@ -27,7 +28,7 @@ function append(draft: Draft, media: MediaInfo[], imageMs: number): Draft {
   const newId = idMaker(draft);
   let track = mainVideoTrack(draft);
   if (!track) {
-    track = { id: newId('v'), tt: 0, m: { name: baseName(media[0]!.name) }, sg: [] } satisfies VideoTrack;
+    track = { id: newId('v'), tt: TrackType.video, m: { name: baseName(media[0]!.name) }, sg: [] } satisfies VideoTrack;
     draft.t.unshift(track);
   }
   let cursor = track.sg.reduce((end, seg) => Math.max(end, seg.s + seg.d), 0);
@@ -137,7 +138,7 @@ export const reorder = defineOp({
     });
     // Text lying inside one clip travels with it.
     for (const other of draft.t) {
-      if (other.tt !== 7) continue;
+      if (other.tt !== TrackType.text) continue;
       for (const seg of other.sg) {
         const home = clips.findIndex((c) => seg.s >= c.s && seg.s + seg.d <= c.s + c.d);
         const shift = home >= 0 ? shifts.get(home)! : 0;

@@ -4,8 +4,10 @@
  * the transcript, carry it too. `set_caption_text` replaces the text of one caption for clients
  * with a caption editor.
  */
+
 import { z } from 'zod';
 import type { Draft, TextSegment, TextTrack } from '../schema.ts';
+import { TrackType } from '../schema.ts';
 import { captionText } from './caption-split.ts';
 import { applyGlossary, type GlossaryEntry, wordKey } from './glossary.ts';
 import { defineOp, OpError } from './types.ts';
@@ -16,7 +18,8 @@ export const correctCaptionsArgs = z.object({
   to: z.string().trim().max(200).describe('The words as they should read'),
 });
 
-const captionTrack = (draft: Draft) => draft.t.find((t): t is TextTrack => t.tt === 7 && t.m.kind === 'caption');
+const captionTrack = (draft: Draft) =>
+  draft.t.find((t): t is TextTrack => t.tt === TrackType.text && t.m.kind === 'caption');
 
 /** A caption with the fixes applied to its words (text rebuilt from them), or to its text. */
 function correctSegment(seg: TextSegment, glossary: GlossaryEntry[], language: string | undefined): TextSegment {

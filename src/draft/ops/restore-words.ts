@@ -5,8 +5,10 @@
  * again so the restored words get theirs. The whole gap comes back (one cut is one gap); to take
  * back a single edit exactly, undo is the tool.
  */
+
 import { z } from 'zod';
 import type { Draft, TextTrack, VisualSegment } from '../schema.ts';
+import { TrackType } from '../schema.ts';
 import { addCaptions } from './add-captions.ts';
 import { fitMusic } from './add-music.ts';
 import { defineOp, type OpContext, OpError } from './types.ts';
@@ -56,7 +58,7 @@ export const restoreWords = defineOp({
       main.sg = main.sg.filter((s) => s !== after);
       // Everything that started at or after the junction moves later by the restored length.
       for (const track of draft.t) {
-        if (track === main || (track.tt === 1 && track.m.kind === 'music')) continue;
+        if (track === main || (track.tt === TrackType.audio && track.m.kind === 'music')) continue;
         for (const seg of track.sg) if (seg.s >= junction) seg.s += gapMs;
       }
       for (const seg of main.sg) if (seg !== before && seg.s >= junction) seg.s += gapMs;
@@ -66,7 +68,7 @@ export const restoreWords = defineOp({
     fitMusic(draft);
     draft = finish(draft);
     // Captions are made again, in their style, so the restored words are captioned too.
-    const captions = draft.t.find((t): t is TextTrack => t.tt === 7 && t.m.kind === 'caption');
+    const captions = draft.t.find((t): t is TextTrack => t.tt === TrackType.text && t.m.kind === 'caption');
     if (captions) {
       const style = addCaptions.args.parse({
         language: captions.m.language,

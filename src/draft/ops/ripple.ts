@@ -4,7 +4,9 @@
  * pieces (in-points follow, speed respected); text segments shrink and shift; caption words
  * follow their speech; background music stays one continuous bed, clamped to the new length.
  */
+
 import type { AudioSegment, Draft, TextSegment, Track, VisualSegment } from '../schema.ts';
+import { TrackType } from '../schema.ts';
 import { captionText, splitCaptionsAt } from './caption-split.ts';
 import type { Interval } from './types.ts';
 import { idMaker } from './util.ts';
@@ -32,7 +34,7 @@ function mapPoint(t: number, a: number, b: number): number {
 }
 
 function isMusic(track: Track): boolean {
-  return track.tt === 1 && (track.m.kind === 'music' || track.sg.some((seg) => seg.m.loop === true));
+  return track.tt === TrackType.audio && (track.m.kind === 'music' || track.sg.some((seg) => seg.m.loop === true));
 }
 
 type MediaSeg = VisualSegment | AudioSegment;
@@ -85,7 +87,7 @@ export function rippleDelete(draft: Draft, ranges: readonly Interval[]): Draft {
   const merged = normalizeRanges(ranges);
   const newId = idMaker(draft);
   const removedMs = merged.reduce((sum, r) => sum + (r.e - r.s), 0);
-  const layered = new Set(draft.t.filter((t) => t.tt !== 0 && t.sg.length > 0).map((t) => t.id));
+  const layered = new Set(draft.t.filter((t) => t.tt !== TrackType.video && t.sg.length > 0).map((t) => t.id));
   // Captions are split at every cut first, so none shows words from both sides of one.
   splitCaptionsAt(
     draft,
@@ -96,11 +98,11 @@ export function rippleDelete(draft: Draft, ranges: readonly Interval[]): Draft {
   for (const { s: a, e: b } of [...merged].reverse()) {
     for (const track of draft.t) {
       if (isMusic(track)) continue;
-      if (track.tt === 7) {
+      if (track.tt === TrackType.text) {
         track.sg = track.sg
           .map((seg) => cutTextSegment(seg, a, b, track.m.language))
           .filter((x): x is TextSegment => x !== null);
-      } else if (track.tt === 0) {
+      } else if (track.tt === TrackType.video) {
         track.sg = track.sg.flatMap((seg) => cutMediaSegment(seg, a, b, () => newId('s')) as VisualSegment[]);
       } else {
         track.sg = track.sg.flatMap((seg) => cutMediaSegment(seg, a, b, () => newId('s')) as AudioSegment[]);
@@ -119,7 +121,7 @@ export function clampMusic(draft: Draft): void {
   for (const track of draft.t)
     if (!isMusic(track)) for (const seg of track.sg) contentEnd = Math.max(contentEnd, seg.s + seg.d);
   for (const track of draft.t) {
-    if (!isMusic(track) || track.tt !== 1) continue;
+    if (!isMusic(track) || track.tt !== TrackType.audio) continue;
     track.sg = track.sg
       .filter((seg) => seg.s < contentEnd)
       .map((seg) => ({ ...seg, d: Math.min(seg.d, contentEnd - seg.s) }));

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type Draft, OUTPUT_SIZES } from '../schema.ts';
+import { type Draft, OUTPUT_SIZES, TrackType } from '../schema.ts';
 import { defineOp } from './types.ts';
 import { clone, finish } from './util.ts';
 
@@ -22,7 +22,7 @@ export const setAspect = defineOp({
     const { w, h } = OUTPUT_SIZES[args.aspect];
     draft.w = w;
     draft.h = h;
-    for (const track of draft.t) if (track.tt === 0) for (const seg of track.sg) seg.m.fit = args.fit;
+    for (const track of draft.t) if (track.tt === TrackType.video) for (const seg of track.sg) seg.m.fit = args.fit;
     return finish(draft);
   },
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Draft } from '../schema.ts';
+import { TrackType } from '../schema.ts';
 import { fitMusic } from './add-music.ts';
 import { defineOp } from './types.ts';
 import { clone, finish, requireMainVideo } from './util.ts';
@@ -48,8 +49,8 @@ export const setSpeed = defineOp({
     }
     const map = timeMap(spans);
     for (const track of draft.t) {
-      if (track.tt === 1 && track.m.kind === 'music') continue;
-      if (track.tt === 7) {
+      if (track.tt === TrackType.audio && track.m.kind === 'music') continue;
+      if (track.tt === TrackType.text) {
         for (const seg of track.sg) {
           const s = map(seg.s);
           seg.d = Math.max(1, map(seg.s + seg.d) - s);

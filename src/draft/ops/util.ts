@@ -1,5 +1,5 @@
 /** Small helpers the edit operations share: ids, cloning, finishing a draft. */
-import { computeDurationMs, type Draft, DraftSchema, type Track, type VideoTrack } from '../schema.ts';
+import { computeDurationMs, type Draft, DraftSchema, type Track, TrackType, type VideoTrack } from '../schema.ts';
 import type { MediaInfo, OpContext } from './types.ts';
 import { OpError } from './types.ts';
 
@@ -47,7 +47,7 @@ export function finish(draft: Draft): Draft {
 
 /** The main video track: the first video track (created by the initial placement). */
 export function mainVideoTrack(draft: Draft): VideoTrack | undefined {
-  return draft.t.find((t): t is VideoTrack => t.tt === 0);
+  return draft.t.find((t): t is VideoTrack => t.tt === TrackType.video);
 }
 
 export function requireMainVideo(draft: Draft): VideoTrack {
@@ -74,7 +74,7 @@ export function findMedia(ctx: OpContext, mediaId: string): MediaInfo {
 
 /** The background-music track, if any. */
 export function musicTrack(draft: Draft): Extract<Track, { tt: 1 }> | undefined {
-  return draft.t.find((t): t is Extract<Track, { tt: 1 }> => t.tt === 1 && t.m.kind === 'music');
+  return draft.t.find((t): t is Extract<Track, { tt: 1 }> => t.tt === TrackType.audio && t.m.kind === 'music');
 }
 
 /** Name without extension, for track labels. */

@@ -1,5 +1,7 @@
 /** Caption tracks: burned in with libass from a generated .ass file, fonts from an explicit directory. */
+
 import type { TextTrack } from '../../../../src/draft/schema.ts';
+import { TrackType } from '../../../../src/draft/schema.ts';
 import { buildAss, captionLayout, DEFAULT_HIGHLIGHT } from '../captions/ass.ts';
 import { type CaptionEvent, captionEvents } from '../captions/caption-events.ts';
 import type { GraphBuilder } from '../graph-builder.ts';
@@ -7,7 +9,7 @@ import { quote } from '../graph-builder.ts';
 import type { PendingFile } from './text.ts';
 
 export function isCaptionTrack(track: { tt: number; m: { kind?: string } }): boolean {
-  return track.tt === 7 && track.m.kind === 'caption';
+  return track.tt === TrackType.text && track.m.kind === 'caption';
 }
 
 export function captionTrackEvents(track: TextTrack, frame: { w: number; h: number }) {
