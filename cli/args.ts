@@ -120,4 +120,4 @@ Flags:
 
 Environment: OPENEDIT_BASE_URL, OPENEDIT_TOKEN (or NEMO_TOKEN), OPENEDIT_CLIENT_ID (or NEMO_CLIENT_ID),
 XDG_CONFIG_HOME. Exit codes: 0 ok, 1 usage, 2 API error, 3 network, 4 render failed, 5 edit failed,
-130 interrupted. Details: README.md, CLI section`;
+130 interrupted. Details: docs/cli.md`;

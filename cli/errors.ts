@@ -98,7 +98,7 @@ export function hintFor(err: ApiError): string {
     default:
       if (err.code >= 500)
         return `server error${err.requestId ? ` (request id ${err.requestId})` : ''}: retry, or check the server logs`;
-      return 'see the README, CLI section';
+      return 'see docs/cli.md';
   }
 }
 

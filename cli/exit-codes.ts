@@ -1,4 +1,4 @@
-/** Process exit codes, documented in the README (CLI section). Scripts branch on these, so never renumber. */
+/** Process exit codes, documented in docs/cli.md ("Errors and exit codes"). Scripts branch on these, so never renumber. */
 export const Exit = {
   OK: 0,
   /** Bad command line: unknown command or flag, missing file or prompt. */

@@ -256,7 +256,7 @@ async function main() {
   if (process.env.OPENEDIT_STATE_DIR) wranglerArgs.push('--persist-to', process.env.OPENEDIT_STATE_DIR);
   // Local end-to-end tests that receive webhooks on 127.0.0.1 (never set this in production).
   if (process.env.ALLOW_PRIVATE_OUTBOUND === '1') wranglerArgs.push('--var', 'ALLOW_PRIVATE_OUTBOUND:1');
-  // The chat's heartbeat interval (README, chat events); tests shorten it to see heartbeats quickly.
+  // The chat's heartbeat interval (docs/chat.md, Events); tests shorten it to see heartbeats quickly.
   if (process.env.CHAT_HEARTBEAT_MS) wranglerArgs.push('--var', `CHAT_HEARTBEAT_MS:${process.env.CHAT_HEARTBEAT_MS}`);
 
   launch('engine', [bin('tsx'), join(root, 'engine', 'src', 'main.ts')], { restart: true });

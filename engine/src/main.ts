@@ -1,4 +1,4 @@
-/** Engine entry: `npm run engine` (ENGINE_HOST, ENGINE_PORT, ENGINE_SECRET, ENGINE_WORKER_ORIGIN; see engine/README.md). */
+/** Engine entry: `npm run engine` (ENGINE_HOST, ENGINE_PORT, ENGINE_SECRET, ENGINE_WORKER_ORIGIN; see docs/engine.md). */
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { loadConfig } from './config.ts';

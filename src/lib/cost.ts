@@ -1,7 +1,7 @@
 import { AppError, ErrorCode } from './errors.ts';
 
 /**
- * What a render costs, in credits. Documented in the README ("What a render costs"):
+ * What a render costs, in credits. Documented in docs/rendering.md ("What a render costs"):
  *   1 credit per started 10 s of output at up to 1080p (≤ 1920×1080 pixels, any orientation),
  *   twice that above 1080p ("4K" tier, which the free plan refuses with code 402), minimum 1.
  * So a 30 s 1080p render costs 3 of the 100 starter credits.

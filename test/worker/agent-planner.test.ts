@@ -107,7 +107,7 @@ const ROWS: Row[] = [
   ['make the music quieter', [['set_volume', { target: 'music', volume: 0.18 }]], { draft: WITH_MUSIC }],
   ['trim pauses longer than one and a half seconds', [['trim_pauses', { min_silence_ms: 1500 }]]],
   ['fade out over 2 seconds', [['fade', { direction: 'out', duration_ms: 2000 }]]],
-  // README's own example: "in and out" is both ends, not a fade in.
+  // docs/chat.md's own example: "in and out" is both ends, not a fade in.
   ['fade in and out', [['fade', { direction: 'both', duration_ms: 1000 }]]],
   ['fade in/out over 2 seconds', [['fade', { direction: 'both', duration_ms: 2000 }]]],
   ['fade in', [['fade', { direction: 'in' }]]],
@@ -169,7 +169,7 @@ const ROWS: Row[] = [
       ['cut_range', { start_ms: 23_000, end_ms: 26_000 }],
     ],
   ],
-  // README's own phrasings: the unit of "the last 3" comes from the clause before.
+  // docs/chat.md's own phrasings: the unit of "the last 3" comes from the clause before.
   [
     'delete the first 2 seconds and the last 3',
     [

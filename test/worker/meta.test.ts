@@ -84,7 +84,7 @@ describe('CORS for browser clients', () => {
   });
 
   it('allows the headers of tus method override and of SSE client libraries in a preflight', async () => {
-    // tus-js-client's overridePatchMethod sends X-HTTP-Method-Override (README, tus); SSE polyfills
+    // tus-js-client's overridePatchMethod sends X-HTTP-Method-Override (docs/uploads.md, tus); SSE polyfills
     // send Cache-Control and, when resuming, Last-Event-ID. A header missing here fails the preflight.
     for (const [path, method, requested] of [
       [

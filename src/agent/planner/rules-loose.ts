@@ -1,5 +1,5 @@
 /**
- * Requests as people type them, not as the README phrases them: "the music is too loud",
+ * Requests as people type them, not as docs/chat.md phrases them: "the music is too loud",
  * "show what I'm saying as text", "title it My Trip to Rome", "send me the video", and the
  * vague "edit my raw footage", which gets a default polish for talking footage.
  */
