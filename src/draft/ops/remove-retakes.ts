@@ -10,6 +10,7 @@ import { z } from 'zod';
 import type { Draft } from '../schema.ts';
 import { isSpaceless } from './captions-text.ts';
 import { runRange } from './cut-words.ts';
+import { similarity } from './edit-distance.ts';
 import { wordKey } from './glossary.ts';
 import { rippleDelete } from './ripple.ts';
 import { defineOp, type Interval, type OpContext, OpError } from './types.ts';
@@ -51,17 +52,6 @@ export function takes(words: readonly LocatedWord[], language: string): Take[] {
   });
   flush();
   return out;
-}
-
-function similarity(a: string[], b: string[]): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++)
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return 1 - prev[b.length]! / Math.max(a.length, b.length, 1);
 }
 
 /** Earlier attempts to cut, as [first take, last take before the kept one] index pairs into `all`. */

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import type { Draft } from '../schema.ts';
 import { correctCaptions } from './correct-captions.ts';
+import { similarity } from './edit-distance.ts';
 import { wordKey } from './glossary.ts';
 import { mainTrackSources } from './timeline.ts';
 import { defineOp, OpError } from './types.ts';
@@ -28,17 +29,6 @@ export function soundKey(word: string): string {
   return w.slice(0, 1) + w.slice(1).replace(/[aeiouyhw]/g, '');
 }
 
-function alike(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++)
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return 1 - prev[b.length]! / Math.max(a.length, b.length, 1);
-}
-
 export const respell = defineOp({
   name: 'respell',
   description: 'Correct how a name or word is spelled in the captions, given only the right spelling.',
@@ -51,7 +41,8 @@ export const respell = defineOp({
       for (const w of ctx.analysis[src]?.words ?? []) {
         const word = w.w.replace(/[^\p{L}\p{N}'-]+$/u, '').replace(/^[^\p{L}\p{N}]+/u, '');
         if (!word || wordKey(word) === wordKey(args.spelling)) continue;
-        const score = alike(soundKey(word), target) * 0.7 + alike(wordKey(word), wordKey(args.spelling)) * 0.3;
+        const score =
+          similarity(soundKey(word), target) * 0.7 + similarity(wordKey(word), wordKey(args.spelling)) * 0.3;
         if (!best || score > best.score) best = { word, score };
       }
     if (!best || best.score < 0.6)
