@@ -85,7 +85,8 @@ async function edit(user: UserClient, sid: string, src: TranscriptSource, op: Ed
     );
   let draft: Draft;
   try {
-    draft = op.apply(src.draft, op.args.parse(args), {
+    // Arguments built from a client's file or body (a cue of 600 characters) get a 400 naming the field.
+    draft = op.apply(src.draft, parseWith(op.args, args, 'body'), {
       media: src.media,
       analysis: src.analysis,
       language: src.language,
@@ -163,9 +164,7 @@ transcript.put('/nemo_agent/me/:sid/script', async (c) => {
     throw new AppError(ErrorCode.FILE_TOO_LARGE, `The script is larger than ${MAX_SCRIPT_BYTES} bytes (the limit)`, {
       max_bytes: MAX_SCRIPT_BYTES,
     });
-  const bytes = new Uint8Array(await c.req.arrayBuffer());
-  if (bytes.length > MAX_SCRIPT_BYTES)
-    throw new AppError(ErrorCode.FILE_TOO_LARGE, `The script is larger than ${MAX_SCRIPT_BYTES} bytes (the limit)`);
+  const bytes = await readCapped(c.req.raw.body, MAX_SCRIPT_BYTES);
   let raw: string;
   try {
     raw = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
@@ -184,6 +183,30 @@ transcript.put('/nemo_agent/me/:sid/script', async (c) => {
   const edited = await edit(c.var.user, sid, src, op as EditOp, args);
   return ok(c, { ...transcriptData(edited), script: file.kind === 'text' ? 'text' : file.kind });
 });
+
+/** The body, read until `cap` bytes and refused past it (a chunked body has no Content-Length to check first). */
+async function readCapped(body: ReadableStream<Uint8Array> | null, cap: number): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  if (body)
+    for await (const chunk of body) {
+      size += chunk.length;
+      if (size > cap) {
+        await body.cancel().catch(() => undefined);
+        throw new AppError(ErrorCode.FILE_TOO_LARGE, `The script is larger than ${cap} bytes (the limit)`, {
+          max_bytes: cap,
+        });
+      }
+      parts.push(chunk);
+    }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
 
 /** Ids from `from` to `to` of one clip's words (restoring takes every word in between). */
 function wordRange(from: string, to: string): string[] {

@@ -226,6 +226,23 @@ describe('captions from an uploaded script or subtitle file', () => {
       body: new Uint8Array([0xff, 0xfe, 0x00, 0xd8]),
     });
     expect(await json(binary)).toMatchObject({ code: 4001, message: expect.stringMatching(/UTF-8 text/) });
+    // A cue longer than a caption may be: 400 naming the field, nothing saved.
+    const long = await put(u, `1\n00:00:00,000 --> 00:00:01,000\n${'x'.repeat(600)}\n`);
+    expect(long).toMatchObject({ code: 400, message: expect.stringMatching(/cues\.0\.text/) });
+    // A chunked body (no Content-Length) past 1 MiB is refused while it is read.
+    const stream = new ReadableStream({
+      start(ctl) {
+        for (let i = 0; i < 20; i++) ctl.enqueue(new TextEncoder().encode('word '.repeat(20_000)));
+        ctl.close();
+      },
+    });
+    const big = await call(path(u, '/script'), {
+      method: 'PUT',
+      token: u.token,
+      body: stream,
+      duplex: 'half',
+    } as RequestInit);
+    expect(await json(big)).toMatchObject({ code: 4002, message: expect.stringMatching(/larger than 1048576 bytes/) });
     expect(await put(u, '1\n00:00:05,000 --> 00:00:01,000\nbackwards\n')).toMatchObject({
       code: 400,
       message: expect.stringMatching(/No cues could be read from the SRT file/),
