@@ -84,7 +84,14 @@ export async function analyseMedia(
   charge?: AnalysisCharge,
   /** Words to bias recognition toward (a re-analysis with the session's corrections). */
   hotwords?: string,
+  /** Use the analysis made with these hotwords if "transcribe it again" already made it. */
+  prefer?: string,
 ): Promise<AnalysisOutcome> {
+  if (prefer && !hotwords) {
+    const biased = await env.MEDIA.get(analysisKey(media, language, prefer));
+    const parsed = biased ? AnalyseResult.safeParse(await biased.json().catch(() => null)) : null;
+    if (parsed?.success) return { result: parsed.data, cached: true };
+  }
   const key = analysisKey(media, language, hotwords);
   const stored = await env.MEDIA.get(key);
   if (stored) {

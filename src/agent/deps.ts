@@ -44,7 +44,8 @@ export interface TurnDeps {
   redo(): Promise<{ draft: Draft; version: number; op: string } | null>;
   balance(): Promise<{ available: number; frozen: number; total: number }>;
   /** `hotwords`: re-analyse biased toward these words (the session's caption corrections). */
-  analyse(media: MediaRow, opts?: { hotwords?: string }): Promise<AnalysisAnswer>;
+  /** `prefer`: use the analysis biased toward these words when one was made, else the plain one. */
+  analyse(media: MediaRow, opts?: { hotwords?: string; prefer?: string }): Promise<AnalysisAnswer>;
   /** Absent when no render service is wired: export then answers with the REST path to use. */
   render?: RenderHooks;
   appendChat?(entries: { role: 'user' | 'model'; text: string }[]): Promise<void>;

@@ -4,6 +4,7 @@
  * their style. A new analysis of its own (cached and, past the free length, paid like any).
  */
 
+import { glossaryHotwords } from '../draft/ops/glossary.ts';
 import { mainTrackSources } from '../draft/ops/timeline.ts';
 import type { TextTrack } from '../draft/schema.ts';
 import { TrackType } from '../draft/schema.ts';
@@ -22,11 +23,11 @@ export async function reanalyse(
   apply: (call: PlanCall) => Promise<void>,
 ): Promise<string> {
   const terms = [...new Set((state.working.m?.glossary ?? []).map((g) => g.to.trim()).filter(Boolean))];
+  const hotwords = glossaryHotwords(state.working.m?.glossary);
   if (terms.length === 0)
     return lang === 'zh'
       ? '还没有字幕更正可以参考：先改正一个词（例如“名字是 Siobhan”），再让我重新识别。'
       : 'There are no caption corrections to listen for yet: correct a word first (for example "the name is spelled Siobhan"), then ask again.';
-  const hotwords = terms.join(' ').slice(0, 1000);
   for (const src of mainTrackSources(state.working)) {
     const row = media.find((m) => m.media_id === src);
     if (!row || row.kind === 'image' || row.has_audio === false) continue;

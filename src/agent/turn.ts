@@ -6,6 +6,7 @@
  */
 
 import { placeMedia } from '../draft/ops/clips.ts';
+import { glossaryHotwords } from '../draft/ops/glossary.ts';
 import { EDIT_OPS, isControlTool, type MediaAnalysis, OpError } from '../draft/ops/index.ts';
 import { mainTrackSources } from '../draft/ops/timeline.ts';
 import type { Draft } from '../draft/schema.ts';
@@ -61,7 +62,9 @@ async function ensureAnalysis(sink: EventSink, deps: TurnDeps, state: TurnState,
     if (!row || row.kind === 'image' || (row.kind === 'video' && row.has_audio === false)) continue;
     const id = await sink.call('analyse_media', { media_id: row.media_id, name: row.name });
     try {
-      const { result, cached } = await deps.analyse(row);
+      // After "transcribe it again", later turns keep the words heard with the corrections.
+      const prefer = glossaryHotwords(state.working.m?.glossary) || undefined;
+      const { result, cached } = await deps.analyse(row, prefer ? { prefer } : undefined);
       state.analysis[src] = result;
       await sink.respond(id, 'analyse_media', {
         ok: true,

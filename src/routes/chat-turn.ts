@@ -124,6 +124,7 @@ export async function openChatTurn(c: Context<AppEnv>, parsed?: z.infer<typeof R
           settle: (ref, kind, note) => user.settleCredits(ref, kind, note),
         },
         opts?.hotwords,
+        opts?.prefer,
       ),
     render: {
       start: (draft, output) =>

@@ -4,6 +4,7 @@
  * their analysis should take, instead of being silently left out.
  */
 import { analysisKey } from '../agent/analysis.ts';
+import { glossaryHotwords } from '../draft/ops/glossary.ts';
 import { mainTrackSources } from '../draft/ops/timeline.ts';
 import type { MediaAnalysis } from '../draft/ops/types.ts';
 import type { Draft } from '../draft/schema.ts';
@@ -45,7 +46,11 @@ export async function loadTranscriptSource(env: Env, user: UserClient, sid: stri
   for (const src of mainTrackSources(draft)) {
     const m = media.find((x) => x.media_id === src);
     if (!m || m.kind === 'image' || m.has_audio === false) continue;
-    const stored = await env.MEDIA.get(analysisKey(m, session.language));
+    // The analysis heard with the session's corrections, when "transcribe it again" made one.
+    const hotwords = glossaryHotwords(draft.m?.glossary);
+    const stored =
+      (hotwords ? await env.MEDIA.get(analysisKey(m, session.language, hotwords)) : null) ??
+      (await env.MEDIA.get(analysisKey(m, session.language)));
     const parsed = stored ? AnalyseResult.safeParse(await stored.json().catch(() => null)) : null;
     if (parsed?.success) {
       analysis[src] = parsed.data;

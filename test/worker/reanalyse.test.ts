@@ -24,7 +24,8 @@ const words = (name: string): MediaAnalysis => ({
 describe('transcribe it again, listening for the corrections', () => {
   it('re-analyses with the glossary as hotwords and remakes the captions', async () => {
     let draft: Draft = baseDraft();
-    const asked: (string | undefined)[] = [];
+    const made = new Set<string>();
+    const asked: ({ hotwords?: string; prefer?: string } | undefined)[] = [];
     const deps: TurnDeps = {
       sessionId: 'ses_re',
       language: 'en',
@@ -40,8 +41,12 @@ describe('transcribe it again, listening for the corrections', () => {
       balance: async () => ({ available: 1, frozen: 0, total: 1 }),
       // Our own interface (not a binding): a biased recogniser hears the name right.
       analyse: async (_m, opts) => {
-        asked.push(opts?.hotwords);
-        const name = opts?.hotwords?.includes('Siobhan') ? 'Siobhan' : 'Shivali';
+        asked.push(opts);
+        // Only an analysis made with the bias (or that one, preferred later) heard the name right.
+        const name = (opts?.hotwords ?? (made.has(opts?.prefer ?? '') ? opts?.prefer : ''))?.includes('Siobhan')
+          ? 'Siobhan'
+          : 'Shivali';
+        if (opts?.hotwords) made.add(opts.hotwords);
         return { result: { ...words(name), language: 'en', asr_provider: 'fixture' }, cached: false };
       },
     };
@@ -61,9 +66,13 @@ describe('transcribe it again, listening for the corrections', () => {
     expect(captions()).toBe('Thanks Siobhan, welcome. | Bye Siobhan.');
     const said = await say('transcribe it again');
     expect(said).toContain('Listened again for Siobhan; the captions were made again.');
-    expect(asked.at(-1)).toBe('Siobhan');
+    expect(asked.at(-1)).toEqual({ hotwords: 'Siobhan' });
     expect(captions()).toBe('Thanks Siobhan, welcome. | Bye Siobhan.');
     expect(draft.t.find((t) => t.tt === 7 && t.m.kind === 'caption')!.m.style).toBe('karaoke');
+    // A later turn keeps the words heard with the corrections, not the first analysis.
+    await say('add bold captions');
+    expect(asked.at(-1)).toEqual({ prefer: 'Siobhan' });
+    expect(captions()).toBe('Thanks Siobhan, welcome. | Bye Siobhan.');
   });
 
   it('is understood, says when there is nothing to listen for, and keys the cache by the bias', () => {
@@ -74,5 +83,30 @@ describe('transcribe it again, listening for the corrections', () => {
     expect(analysisKey(m, 'en')).toBe('u/x/analysis/abcdef0123.en.v2.json');
     expect(analysisKey(m, 'en', 'Siobhan')).toMatch(/^u\/x\/analysis\/abcdef0123\.en\.v2\.hw-[0-9a-f]+\.json$/);
     expect(analysisKey(m, 'en', 'Siobhan')).not.toBe(analysisKey(m, 'en', 'Carl'));
+  });
+});
+
+describe('analyseMedia prefers an analysis made with the corrections', () => {
+  it('returns the biased analysis when one is cached, the plain one otherwise', async () => {
+    const { env } = await import('cloudflare:test');
+    const { analyseMedia } = await import('../../src/agent/analysis.ts');
+    const m = { media_id: 'med_p', name: 'p.mp4', r2_key: 'u/p/p.mp4', content_hash: 'prefer0123' };
+    const result = (w: string) => ({
+      content_hash: 'prefer0123',
+      duration_ms: 1000,
+      pauses: [],
+      speech: [],
+      words: [{ w, s: 0, e: 500, conf: 1, filler: false }],
+      language: 'en',
+      asr_provider: 'fixture',
+      cached: false,
+    });
+    await env.MEDIA.put(analysisKey(m, 'en'), JSON.stringify(result('Shivali')));
+    const origin = 'http://127.0.0.1:8787';
+    const plain = await analyseMedia({ ...env, ENGINE_URL: '' }, origin, m, 'en', undefined, undefined, 'Siobhan');
+    expect(plain.result.words[0]!.w).toBe('Shivali');
+    await env.MEDIA.put(analysisKey(m, 'en', 'Siobhan'), JSON.stringify(result('Siobhan')));
+    const biased = await analyseMedia({ ...env, ENGINE_URL: '' }, origin, m, 'en', undefined, undefined, 'Siobhan');
+    expect(biased.result.words[0]!.w).toBe('Siobhan');
   });
 });

@@ -75,3 +75,11 @@ export function applyGlossary<T extends Timed>(
   }
   return out;
 }
+
+/**
+ * The session's corrected words as a recogniser bias list ("transcribe it again"). Analyses made
+ * with it are cached under this exact string, so everything that looks one up builds it here.
+ */
+export function glossaryHotwords(glossary: readonly GlossaryEntry[] | undefined): string {
+  return [...new Set((glossary ?? []).map((g) => g.to.trim()).filter(Boolean))].join(' ').slice(0, 1000);
+}
