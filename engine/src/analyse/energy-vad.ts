@@ -15,13 +15,18 @@ const SILENT_CLIP_DB = -60;
 /** Speech blobs shorter than this are clicks and bumps. */
 const MIN_SPEECH_MS = 90;
 
-/** RMS level of each 30 ms frame of a raw s16le 16 kHz mono file, in dBFS. */
-export async function frameLevelsDb(pcmPath: string): Promise<Float32Array> {
-  const frameBytes = FRAME_MS * PCM_BYTES_PER_MS;
-  const out: number[] = [];
-  let carry = Buffer.alloc(0);
-  for await (const chunk of createReadStream(pcmPath, { highWaterMark: frameBytes * 256 })) {
-    const buf = carry.length ? Buffer.concat([carry, chunk as Buffer]) : (chunk as Buffer);
+/**
+ * 30 ms RMS levels (dBFS) of raw s16le 16 kHz mono, fed in pieces of any size: a file or a live
+ * ffmpeg pipe. Keeps one number per frame (an hour is 120,000 floats), never the samples.
+ */
+export class FrameMeter {
+  private readonly frameBytes = FRAME_MS * PCM_BYTES_PER_MS;
+  private carry = Buffer.alloc(0);
+  private out: number[] = [];
+
+  push(chunk: Buffer): void {
+    const buf = this.carry.length ? Buffer.concat([this.carry, chunk]) : chunk;
+    const frameBytes = this.frameBytes;
     let off = 0;
     for (; off + frameBytes <= buf.length; off += frameBytes) {
       let sum = 0;
@@ -29,11 +34,29 @@ export async function frameLevelsDb(pcmPath: string): Promise<Float32Array> {
         const v = buf.readInt16LE(i) / 32768;
         sum += v * v;
       }
-      out.push(10 * Math.log10(sum / (frameBytes / 2) + 1e-12));
+      this.out.push(10 * Math.log10(sum / (frameBytes / 2) + 1e-12));
     }
-    carry = Buffer.from(buf.subarray(off));
+    this.carry = Buffer.from(buf.subarray(off));
   }
-  return Float32Array.from(out);
+
+  /** Whole frames measured so far. */
+  levels(): Float32Array {
+    return Float32Array.from(this.out);
+  }
+
+  /** Audio fed so far, in ms (whole frames and the partial one). */
+  durationMs(): number {
+    return this.out.length * FRAME_MS + Math.floor(this.carry.length / PCM_BYTES_PER_MS);
+  }
+}
+
+/** RMS level of each 30 ms frame of a raw s16le 16 kHz mono file, in dBFS. */
+export async function frameLevelsDb(pcmPath: string): Promise<Float32Array> {
+  const meter = new FrameMeter();
+  for await (const chunk of createReadStream(pcmPath, { highWaterMark: FRAME_MS * PCM_BYTES_PER_MS * 256 })) {
+    meter.push(chunk as Buffer);
+  }
+  return meter.levels();
 }
 
 function percentile(sorted: Float32Array, q: number): number {
