@@ -25,18 +25,30 @@ export class FrameMeter {
   private out: number[] = [];
 
   push(chunk: Buffer): void {
-    const buf = this.carry.length ? Buffer.concat([this.carry, chunk]) : chunk;
     const frameBytes = this.frameBytes;
     let off = 0;
-    for (; off + frameBytes <= buf.length; off += frameBytes) {
-      let sum = 0;
-      for (let i = off; i < off + frameBytes; i += 2) {
-        const v = buf.readInt16LE(i) / 32768;
-        sum += v * v;
+    if (this.carry.length) {
+      // Only the frame that straddles two pieces is copied; the rest is read where it lies.
+      const need = frameBytes - this.carry.length;
+      if (chunk.length < need) {
+        this.carry = Buffer.concat([this.carry, chunk]);
+        return;
       }
-      this.out.push(10 * Math.log10(sum / (frameBytes / 2) + 1e-12));
+      this.measure(Buffer.concat([this.carry, chunk.subarray(0, need)]), 0);
+      off = need;
     }
-    this.carry = Buffer.from(buf.subarray(off));
+    for (; off + frameBytes <= chunk.length; off += frameBytes) this.measure(chunk, off);
+    this.carry = Buffer.from(chunk.subarray(off));
+  }
+
+  private measure(buf: Buffer, off: number): void {
+    const frameBytes = this.frameBytes;
+    let sum = 0;
+    for (let i = off; i < off + frameBytes; i += 2) {
+      const v = buf.readInt16LE(i) / 32768;
+      sum += v * v;
+    }
+    this.out.push(10 * Math.log10(sum / (frameBytes / 2) + 1e-12));
   }
 
   /** Whole frames measured so far. */
