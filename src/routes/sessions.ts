@@ -4,9 +4,9 @@ import type { AppEnv } from '../lib/app-env.ts';
 import { requireAuth } from '../lib/auth.ts';
 import { ok } from '../lib/envelope.ts';
 import type { RouteDoc } from '../lib/openapi-registry.ts';
-import { stripBidiControls } from '../lib/upload/names.ts';
 import { parseJson, parseWith } from '../lib/validate.ts';
 import { cancelEngineJob } from '../render/engine-jobs.ts';
+import { stripBidiControls } from '../uploads/names.ts';
 import { SessionDeleted, SessionListData } from './api-schemas.ts';
 
 // Both optional; null (how many clients send "not set") means the default too.

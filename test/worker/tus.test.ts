@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { TUS_STALE_MS } from '../../src/durable/tus-uploads.ts';
 import type { UserDO } from '../../src/durable/user-do.ts';
 import { toHex } from '../../src/lib/ids.ts';
-import { MAX_UPLOAD_BYTES } from '../../src/lib/upload/limits.ts';
 import { rawUserStub, userStub } from '../../src/lib/user-stub.ts';
+import { MAX_UPLOAD_BYTES } from '../../src/uploads/limits.ts';
 import { call, json, userWithSession } from './helpers.ts';
 import * as fx from './uploads-fixtures.ts';
 

@@ -1,14 +1,14 @@
-import type { MediaRecord, NewMedia } from '../../durable/media.ts';
+import type { MediaRecord, NewMedia } from '../durable/media.ts';
 import {
   releaseTusStorage,
   TUS_HEARTBEAT_MS,
   type TusProgress,
   type TusUpload,
   tusTempPrefix,
-} from '../../durable/tus-uploads.ts';
-import type { AppEnv } from '../app-env.ts';
-import type { ProbeResult } from '../engine-protocol.ts';
-import { AppError, ErrorCode } from '../errors.ts';
+} from '../durable/tus-uploads.ts';
+import type { AppEnv } from '../lib/app-env.ts';
+import type { ProbeResult } from '../lib/engine-protocol.ts';
+import { AppError, ErrorCode } from '../lib/errors.ts';
 import { HEAD_BYTES, PART_BYTES, unsupported } from './limits.ts';
 import { sniff } from './sniff.ts';
 

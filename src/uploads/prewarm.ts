@@ -1,5 +1,5 @@
-import { AnalysisNeedsCredits, analyseMedia } from '../../agent/analysis.ts';
-import type { MediaRecord } from '../../durable/media.ts';
+import { AnalysisNeedsCredits, analyseMedia } from '../agent/analysis.ts';
+import type { MediaRecord } from '../durable/media.ts';
 
 /**
  * Starts speech analysis of freshly uploaded clips in the background, so that by the time the
