@@ -1,7 +1,8 @@
 /** The engine's HTTP API (Hono). Stateless apart from in-memory jobs and the on-disk analysis cache. */
 import { Hono } from 'hono';
 import type { z } from 'zod';
-import { AnalyseRequest, ProbeRequest, RenderRequest } from '../../src/lib/engine-protocol.ts';
+import { AnalyseRequest, ProbeRequest } from '../../src/lib/engine-protocol.ts';
+import { RenderRequest } from '../../src/render/render-request.ts';
 import { Analyser } from './analyse/analyse.ts';
 import { createSpeechStack, type SpeechStack } from './asr/registry.ts';
 import { SpeechWorkerError } from './asr/speech-worker.ts';

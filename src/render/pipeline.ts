@@ -2,13 +2,14 @@ import { NonRetryableError } from 'cloudflare:workflows';
 import { type Draft, DraftSchema, TrackType } from '../draft/schema.ts';
 import type { MediaRecord } from '../durable/media.ts';
 import type { RenderRecord } from '../durable/renders.ts';
-import type { JobState, RenderRequest } from '../lib/engine-protocol.ts';
+import type { UserClient } from '../durable/user-stub.ts';
+import type { JobState } from '../lib/engine-protocol.ts';
 import { hmacHex } from '../lib/ids.ts';
 import { fetchOutbound } from '../lib/outbound-url.ts';
 import { signBlobUrl } from '../lib/signing.ts';
-import type { UserClient } from '../lib/user-stub.ts';
 import { EngineRejected, EngineUnavailable, getEngineJob, probeUrl, startEngineRender } from './engine-jobs.ts';
 import { hasCaptions, renderKeys } from './render-keys.ts';
+import type { RenderRequest } from './render-request.ts';
 import { renderTimeoutMs } from './render-timeout.ts';
 import { renderStatusView } from './status.ts';
 

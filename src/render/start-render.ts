@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { computeDurationMs, type Draft, DraftSchema, referencedMedia, TrackType } from '../draft/schema.ts';
 import type { RenderOutputSpec } from '../durable/renders.ts';
+import { userStub } from '../durable/user-stub.ts';
 import { signedBindUrl } from '../lib/bind-link.ts';
 import { assertPlanAllows, renderCostCredits } from '../lib/cost.ts';
 import { AppError, ErrorCode } from '../lib/errors.ts';
-import { userStub } from '../lib/user-stub.ts';
 import { parseWith } from '../lib/validate.ts';
 import { cancelEngineJob } from './engine-jobs.ts';
 import { type RenderParams, renderInstanceId } from './render-keys.ts';

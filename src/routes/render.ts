@@ -2,7 +2,6 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { DraftSchema } from '../draft/schema.ts';
 import type { AppEnv } from '../lib/app-env.ts';
-import { requireAuth } from '../lib/auth.ts';
 import { ok } from '../lib/envelope.ts';
 import { AppError, ErrorCode } from '../lib/errors.ts';
 import type { RouteDoc } from '../lib/openapi-registry.ts';
@@ -11,6 +10,7 @@ import { publicOrigin } from '../lib/signing.ts';
 import { parseJson } from '../lib/validate.ts';
 import { cancelRender, getRenderStatus, RenderId, RenderOutput, startRender } from '../render/start-render.ts';
 import { RenderView } from './api-schemas.ts';
+import { requireAuth } from './require-auth.ts';
 
 export const RenderBody = z.object({
   id: RenderId,

@@ -4,7 +4,6 @@ import { createMiddleware } from 'hono/factory';
 import { publicMedia } from '../durable/media.ts';
 import { releaseTusStorage } from '../durable/tus-uploads.ts';
 import type { AppEnv } from '../lib/app-env.ts';
-import { requireAuth } from '../lib/auth.ts';
 import { ok } from '../lib/envelope.ts';
 import { AppError, ErrorCode } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
@@ -23,6 +22,7 @@ import {
   tusProtocolError,
 } from '../uploads/tus-protocol.ts';
 import { TusPatchWriter } from '../uploads/tus-writer.ts';
+import { requireAuth } from './require-auth.ts';
 
 type Ctx = Context<AppEnv>;
 

@@ -3,7 +3,6 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { publicMedia } from '../durable/media.ts';
 import type { AppEnv } from '../lib/app-env.ts';
-import { requireAuth } from '../lib/auth.ts';
 import { ok } from '../lib/envelope.ts';
 import { AppError, ErrorCode } from '../lib/errors.ts';
 import { BINARY, type RouteDoc } from '../lib/openapi-registry.ts';
@@ -16,6 +15,7 @@ import { ACCEPTED_EXTENSIONS, MAX_UPLOAD_BYTES, tooLarge, unsupported } from '..
 import { eachFilePart } from '../uploads/multipart-form.ts';
 import { displayName, formFileName, nameFromDownload, safeDecode } from '../uploads/names.ts';
 import { prewarmAnalysis } from '../uploads/prewarm.ts';
+import { requireAuth } from './require-auth.ts';
 
 const MAX_FILES_PER_REQUEST = 20;
 const URL_FETCH_TIMEOUT_MS = 10 * 60_000;

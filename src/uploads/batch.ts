@@ -1,5 +1,5 @@
 import type { MediaRecord, NewMedia } from '../durable/media.ts';
-import type { AppEnv } from '../lib/app-env.ts';
+import type { UserClient } from '../durable/user-stub.ts';
 import { probeMedia, UnreadableMediaError } from '../lib/engine-client.ts';
 import type { ProbeResult } from '../lib/engine-protocol.ts';
 import { newId } from '../lib/ids.ts';
@@ -16,7 +16,7 @@ interface Stored {
   file: Inspected;
 }
 
-type Ctx = { env: Env; userId: string; user: AppEnv['Variables']['user']; requestUrl: string };
+type Ctx = { env: Env; userId: string; user: UserClient; requestUrl: string };
 
 /**
  * The files of one upload request, all or nothing: objects are stored as they stream in, rows

@@ -6,13 +6,13 @@ import {
   type TusUpload,
   tusTempPrefix,
 } from '../durable/tus-uploads.ts';
-import type { AppEnv } from '../lib/app-env.ts';
+import type { UserClient } from '../durable/user-stub.ts';
 import type { ProbeResult } from '../lib/engine-protocol.ts';
 import { AppError, ErrorCode } from '../lib/errors.ts';
 import { HEAD_BYTES, PART_BYTES, unsupported } from './limits.ts';
 import { sniff } from './sniff.ts';
 
-type User = AppEnv['Variables']['user'];
+type User = UserClient;
 
 /**
  * The bytes of one PATCH on their way into R2. The file goes into one R2 multipart upload in

@@ -1,7 +1,7 @@
 import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep, type WorkflowStepConfig } from 'cloudflare:workers';
 import { NonRetryableError } from 'cloudflare:workflows';
+import { userStub } from '../durable/user-stub.ts';
 import { AppError } from '../lib/errors.ts';
-import { userStub } from '../lib/user-stub.ts';
 import { cancelEngineJob } from '../render/engine-jobs.ts';
 import {
   LOST_POLLS_LIMIT,

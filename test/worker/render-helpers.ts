@@ -1,6 +1,6 @@
 import { env, introspectWorkflowInstance } from 'cloudflare:test';
 import { expect } from 'vitest';
-import { userStub } from '../../src/lib/user-stub.ts';
+import { userStub } from '../../src/durable/user-stub.ts';
 import { renderInstanceId, renderKeys } from '../../src/render/render-keys.ts';
 import { call, json, userWithSession } from './helpers.ts';
 

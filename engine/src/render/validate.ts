@@ -1,6 +1,6 @@
 /** Checks a parsed render request beyond its schema; returns the first problem as "field: message". */
 import { referencedMedia, TrackType } from '../../../src/draft/schema.ts';
-import type { RenderRequest } from '../../../src/lib/engine-protocol.ts';
+import type { RenderRequest } from '../../../src/render/render-request.ts';
 import { draftDurationMs } from './build-render.ts';
 
 export function validateRender(req: RenderRequest): string | null {
