@@ -12,6 +12,7 @@ import { hasCaptions, renderKeys } from './render-keys.ts';
 import type { RenderRequest } from './render-request.ts';
 import { renderTimeoutMs } from './render-timeout.ts';
 import { renderStatusView } from './status.ts';
+import type { RenderWebhookBody } from './status-schema.ts';
 
 /**
  * The bodies of the RenderWorkflow's steps. Each is idempotent on its own: the workflow may run
@@ -180,7 +181,12 @@ export async function sendWebhook(
 ): Promise<number> {
   const r = await user.getRender(renderId);
   if (!r) throw new NonRetryableError(`render ${renderId} vanished`);
-  const body = JSON.stringify({ event: `render.${r.status}`, data: await renderStatusView(env, origin, r) });
+  // Sent after the render is marked, so it is done or failed (a cancelled render is failed).
+  const payload: RenderWebhookBody = {
+    event: r.status === 'done' ? 'render.done' : 'render.failed',
+    data: await renderStatusView(env, origin, r),
+  };
+  const body = JSON.stringify(payload);
   // Checked again here, not only at POST time: redirects are refused, and the check list may have grown.
   const res = await fetchOutbound('webhook_url', url, {
     method: 'POST',
