@@ -42,6 +42,8 @@ describe('scripts/check-imports.ts (run by npm run check)', () => {
     expect(graph.get('src/render/start-render.ts')).not.toContain('src/workflows/render-workflow.ts');
     expect(findCycles(graph)).toEqual([]);
     expect(upwardLibImports(graph)).toEqual([]);
+    // Tests live in test/ and engine/test/ only: none beside the shipping code (issue 12).
+    expect([...graph.keys()].filter((f) => /\.test\.ts$|fake-service/.test(f))).toEqual([]);
     // lib imports nothing from a feature folder, with no exception left (issue 12).
     expect([...graph.keys()].filter((f) => f.startsWith('src/lib/upload'))).toEqual([]);
   });
