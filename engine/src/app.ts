@@ -61,6 +61,7 @@ export function createApp(cfg: EngineConfig, deps: EngineDeps) {
         : null,
       ...(speech.fallbackReason ? { asr_fallback_reason: speech.fallbackReason } : {}),
       analyses: analysisQueue(),
+      renders: renderQueue(),
     });
   });
 
@@ -82,6 +83,12 @@ export function createApp(cfg: EngineConfig, deps: EngineDeps) {
       running: running.length,
       queued: queued.map((q) => ({ content_hash: q.label, position: q.position })),
     };
+  };
+
+  // The Worker's pool picks the least busy engine from these counts (src/lib/engine-pool.ts engineLoad).
+  const renderQueue = () => {
+    const { running, queued } = renderSlots.stats();
+    return { max: renderSlots.size, running: running.length, queued: queued.length };
   };
 
   // Where an analysis waits (content hashes only: no URLs or user data). Signed like every call.

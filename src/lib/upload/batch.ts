@@ -1,6 +1,6 @@
 import type { MediaRecord, NewMedia } from '../../durable/media.ts';
 import type { AppEnv } from '../app-env.ts';
-import { probeMedia, UnreadableMediaError } from '../engine-client.ts';
+import { hasEngine, probeMedia, UnreadableMediaError } from '../engine-client.ts';
 import type { ProbeResult } from '../engine-protocol.ts';
 import { newId } from '../ids.ts';
 import { publicOrigin, signBlobUrl } from '../signing.ts';
@@ -59,7 +59,7 @@ export class UploadBatch {
 
   private async probe(s: Stored): Promise<ProbeResult | null> {
     const { env, requestUrl } = this.ctx;
-    if (!env.ENGINE_URL) return null;
+    if (!hasEngine(env)) return null;
     const url = await signBlobUrl(env.SIGNING_SECRET, publicOrigin(env, requestUrl), s.key, 'GET');
     try {
       return await probeMedia(env, url);
