@@ -119,6 +119,8 @@ export function createApp(cfg: EngineConfig, deps: EngineDeps) {
     // Not awaited: the job outlives this request (and a client that disconnects).
     // It waits as `queued` for a free slot; a job cancelled while queued never starts.
     void renderSlots.run(() => (job.abort.signal.aborted ? Promise.resolve() : runRender(job, b.data, cfg)));
+    // One line per job, so an operator of a pool can see which engine took which render.
+    console.log(JSON.stringify({ level: 'info', msg: 'render accepted', job_id: job.state.job_id, port: cfg.port }));
     return c.json({ job_id: job.state.job_id }, 202);
   });
 

@@ -1,5 +1,13 @@
 import { deriveEngineSecret, signEngineRequest } from './engine-auth.ts';
-import { chooseLeastBusy, type EngineId, EngineUnavailable, engineIds, engineLoad, hasEngine } from './engine-pool.ts';
+import {
+  chooseLeastBusy,
+  type EngineId,
+  EngineUnavailable,
+  engineIds,
+  engineLoad,
+  hasEngine,
+  pickWeight,
+} from './engine-pool.ts';
 import { type ProbeResult, ProbeResult as ProbeResultSchema } from './engine-protocol.ts';
 import { AppError, ErrorCode } from './errors.ts';
 
@@ -15,6 +23,7 @@ export {
   hasEngine,
   parseEngineUrls,
   parseJobRef,
+  pickWeight,
 } from './engine-pool.ts';
 
 /** Probing reads container headers (with Range requests), so even a 500 MB file answers quickly. */
@@ -64,43 +73,60 @@ export async function engineFetch(
   });
 }
 
-/** Per isolate: each engine's last health answer (as a promise, so concurrent picks share one request). */
-const healthCache = new Map<EngineId, { atMs: number; load: Promise<number | null> }>();
+interface Health {
+  /** engineLoad of the answer; null = unhealthy. */
+  load: number | null;
+  /** pickWeight of the answer: what each pick since adds to `load`. */
+  weight: number;
+}
+
+/**
+ * Per isolate: each engine's last health answer (a promise, so concurrent picks share one request)
+ * and how many jobs this isolate sent it since.
+ */
+const healthCache = new Map<EngineId, { atMs: number; health: Promise<Health>; picked: number }>();
 /** Engines whose failed health check was logged, so a dead engine is one log line, not one per pick. */
 const loggedDown = new Set<EngineId>();
 let turn = 0;
 
-async function checkHealth(env: Env, engine: EngineId): Promise<number | null> {
-  let load: number | null = null;
+async function checkHealth(env: Env, engine: EngineId): Promise<Health> {
+  let body: unknown = null;
   let why = '';
   try {
     const res = await engineFetch(env, '/health', { engine, timeoutMs: HEALTH_TIMEOUT_MS });
-    load = res.ok ? engineLoad(await res.json().catch(() => null)) : null;
+    body = res.ok ? await res.json().catch(() => null) : null;
     if (!res.ok) why = `HTTP ${res.status}`;
-    else if (load === null) why = 'not an engine health answer';
   } catch (err) {
     why = String(err);
   }
+  const load = engineLoad(body);
   if (load === null && !loggedDown.has(engine)) {
     loggedDown.add(engine);
-    console.warn(JSON.stringify({ level: 'warn', msg: 'engine failed its health check: skipped', engine, error: why }));
+    const error = why || 'not an engine health answer';
+    console.warn(JSON.stringify({ level: 'warn', msg: 'engine failed its health check: skipped', engine, error }));
   } else if (load !== null && loggedDown.delete(engine)) {
     console.log(JSON.stringify({ level: 'info', msg: 'engine healthy again', engine }));
   }
-  return load;
+  return { load, weight: pickWeight(body) };
 }
 
-/** Each engine's load (null = unhealthy), from a health answer at most HEALTH_TTL_MS old. */
+function cached(env: Env, engine: EngineId, nowMs: number) {
+  let hit = healthCache.get(engine);
+  if (!hit || nowMs - hit.atMs > HEALTH_TTL_MS) {
+    hit = { atMs: nowMs, health: checkHealth(env, engine), picked: 0 };
+    healthCache.set(engine, hit);
+  }
+  return hit;
+}
+
+/** Each engine's load (null = unhealthy), from a health answer at most HEALTH_TTL_MS old plus the picks since. */
 export async function engineLoads(env: Env, engines: EngineId[] = engineIds(env)) {
   const nowMs = Date.now();
   return Promise.all(
     engines.map(async (engine) => {
-      let hit = healthCache.get(engine);
-      if (!hit || nowMs - hit.atMs > HEALTH_TTL_MS) {
-        hit = { atMs: nowMs, load: checkHealth(env, engine) };
-        healthCache.set(engine, hit);
-      }
-      return { engine, load: await hit.load };
+      const hit = cached(env, engine, nowMs);
+      const { load, weight } = await hit.health;
+      return { engine, load: load === null ? null : load + hit.picked * weight };
     }),
   );
 }
@@ -121,6 +147,8 @@ export async function pickEngine(env: Env, opts: { exclude?: EngineId[] } = {}):
   if (all.length === 1) return candidates[0]!;
   const chosen = chooseLeastBusy(await engineLoads(env, candidates), turn++);
   if (chosen === null) throw new EngineUnavailable('no media engine answered its health check');
+  const hit = healthCache.get(chosen);
+  if (hit) hit.picked++;
   return chosen;
 }
 

@@ -87,6 +87,16 @@ export function engineLoad(health: unknown): number | null {
 }
 
 /**
+ * What one more job adds to an engine's load until its next health answer: one render slot's
+ * share (1 / render slots). Picks made within the health cache's lifetime count this way, so a
+ * burst of jobs spreads over the pool instead of all going to the engine that was idle a moment ago.
+ */
+export function pickWeight(health: unknown): number {
+  const max = (health as { renders?: { max?: unknown } } | null)?.renders?.max;
+  return typeof max === 'number' && max > 0 ? 1 / max : 1;
+}
+
+/**
  * The least busy of the scored engines (null load = unhealthy, skipped); ties go round-robin by
  * `turn` so a burst of equal engines spreads instead of piling onto the first. Null when none is healthy.
  */

@@ -104,6 +104,10 @@ export async function startJob(
     const ref = await startEngineRender(env, JSON.parse(signed.requestJson) as RenderRequest, { exclude });
     const jobRef = formatJobRef(ref);
     await user.setRenderJob(renderId, attempt, jobRef);
+    // Which engine of the pool took the render: for the operator (and test/node/engine-pool.test.ts).
+    console.log(
+      JSON.stringify({ level: 'info', msg: 'engine job started', render_id: renderId, attempt, job: jobRef }),
+    );
     return jobRef;
   } catch (err) {
     if (err instanceof EngineRejected) throw new NonRetryableError(err.message);
