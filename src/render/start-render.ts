@@ -12,6 +12,7 @@ import type { RenderOutputSpec } from '../durable/renders.ts';
 import { userStub } from '../durable/user-stub.ts';
 import { signedBindUrl } from '../lib/bind-link.ts';
 import { assertPlanAllows, renderCostCredits } from '../lib/cost.ts';
+import { hasEngine, parseJobRef } from '../lib/engine-client.ts';
 import { AppError, ErrorCode } from '../lib/errors.ts';
 import { parseWith } from '../lib/validate.ts';
 import { cancelEngineJob } from './engine-jobs.ts';
@@ -176,8 +177,8 @@ export async function cancelRender(
   const { render, cancelled } = await userStub(env, userId).cancelRender(renderId);
   if (!render) throw new AppError(ErrorCode.NOT_FOUND, `Render ${renderId} not found`);
   // The workflow sees the cancellation at its next poll and winds down (webhook included).
-  if (cancelled && render.job_id && env.ENGINE_URL) {
-    await cancelEngineJob(env, render.job_id).catch(() => undefined);
+  if (cancelled && render.job_id && hasEngine(env)) {
+    await cancelEngineJob(env, parseJobRef(render.job_id, env)).catch(() => undefined);
   }
   return renderStatusView(env, origin, render);
 }

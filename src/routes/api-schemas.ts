@@ -11,6 +11,9 @@ import { UploadedMedia } from './uploads.ts';
 export const HealthData = z.object({
   status: z.literal('ok'),
   engine: z.enum(['ok', 'unreachable', 'not configured']),
+  engines: z
+    .object({ configured: z.number().int(), healthy: z.number().int() })
+    .describe('The engine pool (ENGINE_URLS): how many engines are configured and how many passed a health check'),
   time: z.string().describe('ISO 8601'),
 });
 

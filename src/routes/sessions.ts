@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../lib/app-env.ts';
+import { hasEngine, parseJobRef } from '../lib/engine-client.ts';
 import { ok } from '../lib/envelope.ts';
 import type { RouteDoc } from '../lib/openapi-registry.ts';
 import { parseJson, parseWith } from '../lib/validate.ts';
@@ -69,8 +70,10 @@ sessions.get('/sessions/:sid/chat', requireAuth, async (c) => {
 sessions.delete('/sessions/:sid', requireAuth, async (c) => {
   const { deleted, objects, cancelled_jobs } = await c.var.user.deleteSession(c.req.param('sid'));
   // Renders still running were cancelled (credits back); stop their engine jobs, best effort.
-  if (c.env.ENGINE_URL)
-    await Promise.all(cancelled_jobs.map((id) => cancelEngineJob(c.env, id).catch(() => undefined)));
+  if (hasEngine(c.env))
+    await Promise.all(
+      cancelled_jobs.map((ref) => cancelEngineJob(c.env, parseJobRef(ref, c.env)).catch(() => undefined)),
+    );
   return ok(c, { deleted, objects });
 });
 

@@ -1,6 +1,6 @@
 import type { MediaRecord, NewMedia } from '../durable/media.ts';
 import type { UserClient } from '../durable/user-stub.ts';
-import { probeMedia, UnreadableMediaError } from '../lib/engine-client.ts';
+import { hasEngine, probeMedia, UnreadableMediaError } from '../lib/engine-client.ts';
 import type { ProbeResult } from '../lib/engine-protocol.ts';
 import { newId } from '../lib/ids.ts';
 import { publicOrigin, signBlobUrl } from '../lib/signing.ts';
@@ -59,7 +59,7 @@ export class UploadBatch {
 
   private async probe(s: Stored): Promise<ProbeResult | null> {
     const { env, requestUrl } = this.ctx;
-    if (!env.ENGINE_URL) return null;
+    if (!hasEngine(env)) return null;
     const url = await signBlobUrl(env.SIGNING_SECRET, publicOrigin(env, requestUrl), s.key, 'GET');
     try {
       return await probeMedia(env, url);

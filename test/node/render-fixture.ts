@@ -59,6 +59,8 @@ export async function renderClip(
     size?: { w: number; h: number };
     /** Runs once the render is accepted, before polling (e.g. to kill the engine mid-render). */
     afterStart?: () => Promise<void>;
+    /** Runs once the clip is uploaded, before the render is asked for (e.g. to start renders together). */
+    beforeRender?: () => Promise<void>;
   } = {},
 ): Promise<RenderedClip> {
   const minted = await api<{ token: string; user_id: string }>(baseUrl, '/api/auth/anonymous-token', {
@@ -105,7 +107,8 @@ export async function renderClip(
       },
     ],
   };
-  const renderId = `render_${Date.now()}`;
+  await opts.beforeRender?.();
+  const renderId = `render_${Date.now()}_${Math.random().toString(36).slice(2, 8)}`;
   const started = await api<Pick<RenderStatusView, 'render_id' | 'status'>>(baseUrl, '/api/render/proxy/lambda', {
     method: 'POST',
     token,
