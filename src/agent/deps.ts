@@ -40,7 +40,15 @@ export interface TurnDeps {
   balance(): Promise<{ available: number; frozen: number; total: number }>;
   /** `hotwords`: re-analyse biased toward these words (the session's caption corrections). */
   /** `prefer`: use the analysis biased toward these words when one was made, else the plain one. */
-  analyse(media: MediaRow, opts?: { hotwords?: string; prefer?: string }): Promise<AnalysisAnswer>;
+  analyse(
+    media: MediaRow,
+    opts?: {
+      hotwords?: string;
+      prefer?: string;
+      /** A long file is analysed in parts: called as each finishes. */
+      onProgress?: (done: number, total: number) => void | Promise<void>;
+    },
+  ): Promise<AnalysisAnswer>;
   /** Absent when no render service is wired: export then answers with the REST path to use. */
   render?: RenderHooks;
   appendChat?(entries: { role: 'user' | 'model'; text: string }[]): Promise<void>;

@@ -24,20 +24,36 @@ export const ProbeResult = z.object({
 });
 export type ProbeResult = z.infer<typeof ProbeResult>;
 
-export const AnalyseRequest = z.object({
-  url: z.string().url(),
-  /** Content hash of the media (hex SHA-256): the analysis cache key. */
-  content_hash: z.string().min(8),
-  /** BCP-47 language hint for speech recognition. */
-  language: z.string().default('en'),
-  /** Skip speech recognition (pauses only). */
-  words: z.boolean().default(true),
-  /**
-   * Words to bias recognition toward (the session's caption corrections: names, brands). Only
-   * recognisers that support it use it (Whisper's hotwords); it is part of the cache key.
-   */
-  hotwords: z.string().max(1000).optional(),
-});
+export const AnalyseRequest = z
+  .object({
+    url: z.string().url(),
+    /** Content hash of the media (hex SHA-256): the analysis cache key. */
+    content_hash: z.string().min(8),
+    /** BCP-47 language hint for speech recognition. */
+    language: z.string().default('en'),
+    /** Skip speech recognition (pauses only). */
+    words: z.boolean().default(true),
+    /**
+     * Words to bias recognition toward (the session's caption corrections: names, brands). Only
+     * recognisers that support it use it (Whisper's hotwords); it is part of the cache key.
+     */
+    hotwords: z.string().max(1000).optional(),
+    /**
+     * Analyse only [start_ms, end_ms) of the source (a window of a long file, cut in a pause by
+     * POST /analyse/windows): times in the answer are still source time. Both or neither.
+     */
+    start_ms: z.number().int().min(0).optional(),
+    end_ms: z.number().int().positive().optional(),
+  })
+  .refine((r) => (r.start_ms === undefined) === (r.end_ms === undefined), {
+    path: ['end_ms'],
+    message: 'start_ms and end_ms go together',
+  })
+  .refine((r) => r.start_ms === undefined || r.end_ms! > r.start_ms, {
+    path: ['end_ms'],
+    message: 'must be after start_ms',
+  });
+export type AnalyseRequest = z.infer<typeof AnalyseRequest>;
 export const Interval = z.object({ s: z.number(), e: z.number() });
 export const Word = z.object({
   w: z.string(),
@@ -58,8 +74,26 @@ export const AnalyseResult = z.object({
   language: z.string(),
   asr_provider: z.string(),
   cached: z.boolean(),
+  /** Only on the answer to a window (start_ms/end_ms asked): the window, source time. */
+  start_ms: z.number().optional(),
+  end_ms: z.number().optional(),
 });
 export type AnalyseResult = z.infer<typeof AnalyseResult>;
+
+/** POST /analyse/windows: where to split a long file for analysis on several engines at once. */
+export const AnalyseWindowsRequest = z.object({
+  url: z.string().url(),
+  content_hash: z.string().min(8),
+  /** Target window length; cuts fall in the middle of pauses at most this far apart. */
+  window_ms: z.number().int().min(5_000).max(3_600_000).default(300_000),
+});
+export const AnalyseWindowsResult = z.object({
+  duration_ms: z.number(),
+  /** Consecutive windows covering the audio, each cut inside a pause where there is one. */
+  windows: z.array(Interval),
+  pauses: z.number().int(),
+});
+export type AnalyseWindowsResult = z.infer<typeof AnalyseWindowsResult>;
 
 /**
  * POST /render's body without its draft. The full schema, draft included, is RenderRequest in
