@@ -4,7 +4,7 @@
  * analysed twice (uploads may pre-warm the same key). No engine → a clear error, never a guess.
  */
 import { analysisCostCredits } from '../lib/cost.ts';
-import { engineFetch } from '../lib/engine-client.ts';
+import { engineFetch, hasEngine } from '../lib/engine-client.ts';
 import { AnalyseResult } from '../lib/engine-protocol.ts';
 import { signBlobUrl } from '../lib/signing.ts';
 import {
@@ -148,11 +148,11 @@ async function analyseNow(
   hotwords?: string,
   onProgress?: AnalysisProgress,
 ): Promise<AnalysisOutcome> {
-  if (!env.ENGINE_URL) {
+  if (!hasEngine(env)) {
     throw new TurnError(
       'ENGINE_UNAVAILABLE',
-      `Speech analysis of ${media.name} needs the media engine, and none is configured (ENGINE_URL is empty). Start the stack with \`npm start\` or set ENGINE_URL, then ask again.`,
-      `分析 ${media.name} 的语音需要媒体引擎，但没有配置（ENGINE_URL 为空）。请用 \`npm start\` 启动或设置 ENGINE_URL 后再试。`,
+      `Speech analysis of ${media.name} needs the media engine, and none is configured (ENGINE_URLS and ENGINE_URL are empty). Start the stack with \`npm start\` or set ENGINE_URLS, then ask again.`,
+      `分析 ${media.name} 的语音需要媒体引擎，但没有配置（ENGINE_URLS 与 ENGINE_URL 为空）。请用 \`npm start\` 启动或设置 ENGINE_URLS 后再试。`,
     );
   }
   const url = await signBlobUrl(env.SIGNING_SECRET, origin, media.r2_key, 'GET', 3600);

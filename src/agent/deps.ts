@@ -2,6 +2,7 @@
 
 import type { MediaAnalysis, MediaInfo } from '../draft/ops/types.ts';
 import type { Draft } from '../draft/schema.ts';
+import type { RenderStatusView } from '../render/status-schema.ts';
 import type { Proposal } from './dry-run.ts';
 import type { Planner } from './planner/types.ts';
 
@@ -15,21 +16,15 @@ export interface AnalysisAnswer {
   cached: boolean;
 }
 
-export interface RenderView {
-  render_id: string;
-  status: string;
-  progress: number;
-  url?: string;
-  share_url?: string;
-  error?: string;
-}
-
 export interface RenderHooks {
   start(
     draft: Draft,
     output: { quality?: 'low' | 'medium' | 'high' },
   ): Promise<{ render_id: string; status: string; cost: number }>;
-  status(renderId: string): Promise<RenderView>;
+  /** The fields of the poll answer a turn reads. */
+  status(
+    renderId: string,
+  ): Promise<Pick<RenderStatusView, 'render_id' | 'status' | 'progress' | 'url' | 'share_url' | 'error'>>;
 }
 
 export interface TurnDeps {

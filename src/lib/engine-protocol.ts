@@ -1,11 +1,10 @@
 /**
  * The wire protocol between the Worker and the media engine (engine/). Both sides import
- * these schemas: the engine validates requests with them, the Worker validates responses.
+ * these schemas (the render request, which carries a draft, is in src/render/render-request.ts): the engine validates requests with them, the Worker validates responses.
  * Every URL here is a short-lived signed URL served by the Worker (`/api/blob/...`), so the
  * engine never holds R2 credentials.
  */
 import { z } from 'zod';
-import { DraftSchema } from '../draft/schema.ts';
 
 export const MediaKind = z.enum(['video', 'image', 'audio']);
 export type MediaKind = z.infer<typeof MediaKind>;
@@ -96,8 +95,11 @@ export const AnalyseWindowsResult = z.object({
 });
 export type AnalyseWindowsResult = z.infer<typeof AnalyseWindowsResult>;
 
-export const RenderRequest = z.object({
-  draft: DraftSchema,
+/**
+ * POST /render's body without its draft. The full schema, draft included, is RenderRequest in
+ * src/render/render-request.ts: lib is the bottom layer and does not know the draft.
+ */
+export const RenderRequestEnvelope = z.object({
   /** media id (as in the draft's `src`) → signed GET URL. */
   inputs: z.record(z.string(), z.object({ url: z.string().url(), kind: MediaKind })),
   output: z.object({
@@ -111,7 +113,7 @@ export const RenderRequest = z.object({
   /** x264 preset; the default balances speed and size for a laptop-class CPU. */
   preset: z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium']).optional(),
 });
-export type RenderRequest = z.infer<typeof RenderRequest>;
+export type RenderRequestEnvelope = z.infer<typeof RenderRequestEnvelope>;
 
 export const JobStatus = z.enum(['queued', 'rendering', 'uploading', 'done', 'failed', 'cancelled']);
 export type JobStatus = z.infer<typeof JobStatus>;

@@ -1,7 +1,7 @@
-import type { MediaRecord } from '../../durable/media.ts';
-import { probeMedia, UnreadableMediaError } from '../engine-client.ts';
-import { AppError, ErrorCode } from '../errors.ts';
-import { publicOrigin, signBlobUrl } from '../signing.ts';
+import type { MediaRecord } from '../durable/media.ts';
+import { hasEngine, probeMedia, UnreadableMediaError } from '../lib/engine-client.ts';
+import { AppError, ErrorCode } from '../lib/errors.ts';
+import { publicOrigin, signBlobUrl } from '../lib/signing.ts';
 import { readerSource } from './body.ts';
 import { type Inspected, Inspector } from './inspector.ts';
 import { unsupported } from './limits.ts';
@@ -60,7 +60,7 @@ async function inspectStored(bucket: R2Bucket, key: string, name: string): Promi
 
 /** As for the other routes: null without an engine or when it is unreachable, 4001 when it cannot read the file. */
 async function probeStored(env: Env, requestUrl: string, key: string, name: string) {
-  if (!env.ENGINE_URL) return null;
+  if (!hasEngine(env)) return null;
   const url = await signBlobUrl(env.SIGNING_SECRET, publicOrigin(env, requestUrl), key, 'GET');
   try {
     return await probeMedia(env, url);

@@ -1,5 +1,6 @@
-import { AnalysisNeedsCredits, analyseMedia } from '../../agent/analysis.ts';
-import type { MediaRecord } from '../../durable/media.ts';
+import { AnalysisNeedsCredits, analyseMedia } from '../agent/analysis.ts';
+import type { MediaRecord } from '../durable/media.ts';
+import { hasEngine } from '../lib/engine-client.ts';
 
 /**
  * Starts speech analysis of freshly uploaded clips in the background, so that by the time the
@@ -14,7 +15,7 @@ export function prewarmAnalysis(
   records: MediaRecord[],
   language: string,
 ): void {
-  if (!env.ENGINE_URL) return;
+  if (!hasEngine(env)) return;
   for (const media of records) {
     if (media.kind === 'image' || media.has_audio === false) continue;
     ctx.waitUntil(

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { planChunks } from './chunks.ts';
-import { energySpeech, FRAME_MS } from './energy-vad.ts';
-import { isFiller } from './fillers.ts';
-import { complement, reconcile } from './refine.ts';
-import { joinSpans } from './sliced-vad.ts';
-import { planWindows } from './windows.ts';
+import { planChunks } from '../src/analyse/chunks.ts';
+import { energySpeech, FRAME_MS } from '../src/analyse/energy-vad.ts';
+import { isFiller } from '../src/analyse/fillers.ts';
+import { complement, reconcile } from '../src/analyse/refine.ts';
+import { joinSpans } from '../src/analyse/sliced-vad.ts';
+import { planWindows } from '../src/analyse/windows.ts';
 
 /** Frame levels: `[dB, ms]` runs, 30 ms frames, with ±1 dB of wobble like real room tone. */
 function levels(...runs: [number, number][]): Float32Array {
