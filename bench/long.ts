@@ -10,13 +10,15 @@
  * 2 seconds" (one cut per loop: an hour of captions or of every short pause would pass the
  * draft's 500-segment limit, src/draft/limits.ts). The render is the resulting draft at 640x360
  * (a low-resolution draft, same credits as 1080p; set LONG_RENDER_SIZE=1920x1080 for full size)
- * with ENGINE_X264_PRESET=ultrafast, so the run fits in ~15-20 minutes on 2 cores.
+ * with ENGINE_X264_PRESET=ultrafast, so the run fits in ~15-20 minutes on 2 cores. Two local
+ * engines (ENGINE_INSTANCES=2, LONG_ENGINES to change), each speech worker with half the cores.
  *
  *   npm run bench:long                 # 60 minutes
  *   LONG_MINUTES=12 npm run bench:long # a quick run (still analysed in windows: > 10 min)
  */
 import { execFile } from 'node:child_process';
 import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
@@ -26,6 +28,8 @@ import { REPO_ROOT, startStack } from '../test/node/stack.ts';
 const exec = promisify(execFile);
 const MINUTES = Number(process.env.LONG_MINUTES ?? 60);
 const [RENDER_W, RENDER_H] = (process.env.LONG_RENDER_SIZE ?? '640x360').split('x').map(Number) as [number, number];
+/** Engines in the local pool (ENGINE_INSTANCES): windows of the analysis go to both at once. */
+const ENGINES = Number(process.env.LONG_ENGINES ?? 2);
 const SAMPLE_MS = 250;
 const CACHE = join(REPO_ROOT, '.bench-cache');
 
@@ -198,7 +202,14 @@ async function main() {
     `clip: ${MINUTES} min, ${(bytes / 2 ** 20).toFixed(1)} MiB (${clip}), made in ${((Date.now() - tClip) / 1000).toFixed(0)} s`,
   );
 
-  const stack = await startStack({ env: { ENGINE_X264_PRESET: 'ultrafast' }, readyTimeoutMs: 180_000 });
+  // Each engine's speech worker gets its share of the cores, as separate machines would have them.
+  const threads = String(Math.max(1, Math.floor(availableParallelism() / ENGINES)));
+  const stack = await startStack({
+    env: { ENGINE_X264_PRESET: 'ultrafast', ASR_THREADS: threads },
+    engineInstances: ENGINES,
+    readyTimeoutMs: 180_000,
+  });
+  console.log(`stack: ${ENGINES} engine(s), ASR_THREADS=${threads} each`);
   base = stack.baseUrl;
   const sampler = new Sampler(stack.pid);
   const phases: [string, number][] = [];
@@ -276,7 +287,12 @@ async function main() {
         ).catch(async (err) => {
           if (!(err instanceof TypeError)) throw err;
           await new Promise((r) => setTimeout(r, 1000));
-          return { status: 'polling', progress: 0 } as { status: string; progress: number; url?: string; error?: string };
+          return { status: 'polling', progress: 0 } as {
+            status: string;
+            progress: number;
+            url?: string;
+            error?: string;
+          };
         });
         const step = Math.floor(s.progress * 10);
         if (step > shown) {
