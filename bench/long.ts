@@ -276,7 +276,12 @@ async function main() {
     // Past 10 free minutes, analysis costs credits (src/lib/cost.ts), and an hour's render more than
     // the 100 starter credits: register (bearer token; the link is in the Worker's log) for 400 more.
     await api('POST', '/api/auth/register', { bind: userId, email: `long-${Date.now()}@example.com` });
-    const link = /"verify_url":"([^"]+)"/.exec(stack.logs())?.[1];
+    // The Worker's log line arrives through start.mjs's pipe a moment after the answer.
+    let link: string | undefined;
+    for (let i = 0; i < 100 && !link; i++) {
+      link = /"verify_url":"([^"]+)"/.exec(stack.logs())?.[1];
+      if (!link) await new Promise((r) => setTimeout(r, 100));
+    }
     if (!link) throw new Error('no verification link in the Worker log');
     await fetch(link.replace(/^https?:\/\/[^/]+/, base));
     console.log(`credits: ${JSON.stringify(await api('GET', '/api/credits/balance/simple').catch(() => 'n/a'))}`);
