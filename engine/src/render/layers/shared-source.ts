@@ -17,7 +17,7 @@ import { forwardRuns, SHARED_DECODE_MIN } from '../../../../src/draft/decode-run
 import type { VisualSegment } from '../../../../src/draft/schema.ts';
 import { gridFrames } from '../../../../src/draft/slice-draft.ts';
 import type { GraphBuilder } from '../graph-builder.ts';
-import { sec } from '../graph-builder.ts';
+import { sec, seekSec } from '../graph-builder.ts';
 import type { RenderInput } from '../inputs.ts';
 import { type AudioContribution, atempoChain } from './audio.ts';
 import { type Frame, fitFilters, visualFades } from './visual.ts';
@@ -192,7 +192,7 @@ function videoRun(
   });
   const runEnd = Math.max(...cuts.map((c) => c.startMs + c.spanMs)) + Math.max(CUT_SLACK_MS, 1000 / frame.fps);
   // Input seeking to the run's first frame; one sequential read to its last.
-  const idx = g.addInput([...(runStart > 0 ? ['-ss', sec(runStart)] : []), '-t', sec(runEnd), '-i', input.url]);
+  const idx = g.addInput([...(runStart > 0 ? ['-ss', seekSec(runStart)] : []), '-t', sec(runEnd), '-i', input.url]);
   const nearEnd = input.durationMs === null || runStart + runEnd + END_MARGIN_MS > input.durationMs;
   const padMs = nearEnd ? Math.max(...cuts.map((c) => c.durationMs)) : 0;
   if (video) {

@@ -7,7 +7,7 @@
 import type { VideoTrack } from '../../../../src/draft/schema.ts';
 import { frameAt, sequenceSegments } from '../../../../src/draft/slice-draft.ts';
 import type { GraphBuilder } from '../graph-builder.ts';
-import { sec } from '../graph-builder.ts';
+import { sec, seekSec } from '../graph-builder.ts';
 import type { RenderInput } from '../inputs.ts';
 import type { AudioContribution } from './audio.ts';
 import { sharedSourceCuts } from './shared-source.ts';
@@ -84,11 +84,16 @@ export function overlayVideoTrack(
   for (const seg of sequenceSegments(track.sg, span.toMs)) {
     const layer = visualSegment(g, seg, inputs.get(seg.src)!, frame, { alpha: true, video: media.video });
     if (media.video) {
-      const shifted = g.chain([layer.video], [`setpts=PTS+${sec(seg.s)}/TB`], 'ov');
+      // The start to the microsecond, rounded down: a piece starting at a chunk boundary (frame 50
+      // at 30 fps is 1666.67 ms) must be on at that frame, which `sec`'s 1.667 would miss. The
+      // layer's first frame sits on the grid frame of its start (round: setpts alone truncates),
+      // the frame the grid gives the segment (src/draft/slice-draft.ts).
+      const start = seekSec(seg.s);
+      const shifted = g.chain([layer.video], [`setpts=PTS+round(${start}/TB)`], 'ov');
       video = g.chain(
         [video, shifted],
         // eof_action=pass: once the segment ends the layers below show again.
-        [`overlay=eof_action=pass:format=auto:enable='between(t,${sec(seg.s)},${sec(seg.s + seg.d)})'`],
+        [`overlay=eof_action=pass:format=auto:enable='between(t,${start},${sec(seg.s + seg.d)})'`],
         'comp',
       );
     }

@@ -5,7 +5,7 @@
 import type { VisualSegment } from '../../../../src/draft/schema.ts';
 import { gridFrames } from '../../../../src/draft/slice-draft.ts';
 import type { GraphBuilder } from '../graph-builder.ts';
-import { sec } from '../graph-builder.ts';
+import { sec, seekSec } from '../graph-builder.ts';
 import type { RenderInput } from '../inputs.ts';
 
 export interface Frame {
@@ -60,7 +60,7 @@ export function visualSegment(
   const sourceMs = seg.d * speed;
   const idx = g.addInput([
     // Input seeking: decoding starts at the keyframe before the in-point, frames before it are dropped exactly.
-    ...(seg.in > 0 ? ['-ss', sec(seg.in)] : []),
+    ...(seg.in > 0 ? ['-ss', seekSec(seg.in)] : []),
     // Read only what the segment consumes (plus a frame of slack so trim has enough).
     ...['-t', sec(sourceMs + 1000 / frame.fps)],
     '-i',
@@ -111,7 +111,7 @@ export function visualFades(seg: VisualSegment, alpha: boolean, fps: number): st
     out.push(`fade=t=out:st=${sec(Math.max(0, wholeMs - seg.m.fade_out))}:d=${sec(seg.m.fade_out)}${a}`);
   const head = seg.m.slice?.head_frames ?? 0;
   if (out.length === 0 || head === 0) return out;
-  return [`setpts=PTS+${head}/(${fps}*TB)`, ...out, 'setpts=PTS-STARTPTS'];
+  return [`setpts=PTS+round(${head}/(${fps}*TB))`, ...out, 'setpts=PTS-STARTPTS'];
 }
 
 /** A black W×H stream of `frames` frames, for gaps in the bottom track. */
