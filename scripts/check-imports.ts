@@ -12,7 +12,15 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SCAN = ['src', 'engine/src', 'cli'];
-const FEATURES = ['src/agent', 'src/draft', 'src/durable', 'src/render', 'src/routes', 'src/workflows'];
+const FEATURES = [
+  'src/agent',
+  'src/draft',
+  'src/durable',
+  'src/engine-container',
+  'src/render',
+  'src/routes',
+  'src/workflows',
+];
 
 // TODO(issue 12): these go when uploads move out of lib into their own feature folder, the
 // user stub moves beside the Durable Object and the draft schema's checks move into lib; until

@@ -25,6 +25,7 @@ import { uploadDocs, uploads } from './routes/uploads.ts';
 import { verifyEmail, verifyEmailDocs } from './routes/verify-email.ts';
 
 export { UserDO } from './durable/user-do.ts';
+export { EngineContainer } from './engine-container/engine-container.ts';
 export { RenderWorkflow } from './workflows/render-workflow.ts';
 
 const app = new Hono<AppEnv>();
