@@ -1,7 +1,8 @@
 /** The engine's HTTP API (Hono). Stateless apart from in-memory jobs and the on-disk analysis cache. */
 import { Hono } from 'hono';
 import type { z } from 'zod';
-import { AnalyseRequest, ProbeRequest, RenderRequest } from '../../src/lib/engine-protocol.ts';
+import { AnalyseRequest, AnalyseWindowsRequest, ProbeRequest } from '../../src/lib/engine-protocol.ts';
+import { RenderRequest } from '../../src/render/render-request.ts';
 import { Analyser } from './analyse/analyse.ts';
 import { createSpeechStack, type SpeechStack } from './asr/registry.ts';
 import { SpeechWorkerError } from './asr/speech-worker.ts';
@@ -106,6 +107,22 @@ export function createApp(cfg: EngineConfig, deps: EngineDeps) {
       if (err instanceof UnreadableMediaError) return c.json({ error: err.message }, 422);
       // The worker restarts on the next request: the caller may retry.
       if (err instanceof SpeechWorkerError) return c.json({ error: err.message, retryable: true }, 503);
+      throw err;
+    }
+  });
+
+  // Where to split a long file so that several engines analyse its windows at once (docs/speech.md).
+  app.post('/analyse/windows', async (c) => {
+    const b = await body(c, AnalyseWindowsRequest);
+    if ('error' in b) return c.json({ error: b.error }, 400);
+    if (!/^[A-Za-z0-9_-]+$/.test(b.data.content_hash)) {
+      return c.json({ error: 'content_hash: letters, digits, - and _ only' }, 400);
+    }
+    try {
+      const [windows, cached] = await analyser.windows(b.data);
+      return c.json({ ...windows, cached });
+    } catch (err) {
+      if (err instanceof UnreadableMediaError) return c.json({ error: err.message }, 422);
       throw err;
     }
   });

@@ -6,7 +6,8 @@ import {
   engineFetch,
   pickEngine,
 } from '../lib/engine-client.ts';
-import { JobState, ProbeResult, type RenderRequest } from '../lib/engine-protocol.ts';
+import { JobState, ProbeResult } from '../lib/engine-protocol.ts';
+import type { RenderRequest } from './render-request.ts';
 
 /**
  * The render side of the engine's HTTP API (engine/src/app.ts): start, poll, cancel, probe.

@@ -2,16 +2,18 @@ import { NonRetryableError } from 'cloudflare:workflows';
 import { type Draft, DraftSchema, TrackType } from '../draft/schema.ts';
 import type { MediaRecord } from '../durable/media.ts';
 import type { RenderRecord } from '../durable/renders.ts';
+import type { UserClient } from '../durable/user-stub.ts';
 import { EngineRejected, EngineUnavailable, formatJobRef, hasEngine, parseJobRef } from '../lib/engine-client.ts';
-import type { JobState, RenderRequest } from '../lib/engine-protocol.ts';
+import type { JobState } from '../lib/engine-protocol.ts';
 import { hmacHex } from '../lib/ids.ts';
 import { fetchOutbound } from '../lib/outbound-url.ts';
 import { signBlobUrl } from '../lib/signing.ts';
-import type { UserClient } from '../lib/user-stub.ts';
 import { getEngineJob, probeUrl, startEngineRender } from './engine-jobs.ts';
 import { hasCaptions, renderKeys } from './render-keys.ts';
+import type { RenderRequest } from './render-request.ts';
 import { renderTimeoutMs } from './render-timeout.ts';
 import { renderStatusView } from './status.ts';
+import type { RenderWebhookBody } from './status-schema.ts';
 
 /**
  * The bodies of the RenderWorkflow's steps. Each is idempotent on its own: the workflow may run
@@ -189,7 +191,12 @@ export async function sendWebhook(
 ): Promise<number> {
   const r = await user.getRender(renderId);
   if (!r) throw new NonRetryableError(`render ${renderId} vanished`);
-  const body = JSON.stringify({ event: `render.${r.status}`, data: await renderStatusView(env, origin, r) });
+  // Sent after the render is marked, so it is done or failed (a cancelled render is failed).
+  const payload: RenderWebhookBody = {
+    event: r.status === 'done' ? 'render.done' : 'render.failed',
+    data: await renderStatusView(env, origin, r),
+  };
+  const body = JSON.stringify(payload);
   // Checked again here, not only at POST time: redirects are refused, and the check list may have grown.
   const res = await fetchOutbound('webhook_url', url, {
     method: 'POST',

@@ -6,11 +6,11 @@
  * undo and redo to a version just previewed answer at once; older ones are deleted (and stopped).
  */
 import { type Draft, DraftSchema, TrackType } from '../draft/schema.ts';
+import type { UserClient } from '../durable/user-stub.ts';
 import { EngineRejected, EngineUnavailable, formatJobRef, parseJobRef } from '../lib/engine-client.ts';
 import { AppError, ErrorCode } from '../lib/errors.ts';
 import { sha256Hex } from '../lib/ids.ts';
 import { signBlobUrl } from '../lib/signing.ts';
-import type { UserClient } from '../lib/user-stub.ts';
 import { cancelEngineJob, getEngineJob, startEngineRender } from './engine-jobs.ts';
 import { signInputs } from './pipeline.ts';
 

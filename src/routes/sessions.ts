@@ -1,14 +1,14 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../lib/app-env.ts';
-import { requireAuth } from '../lib/auth.ts';
 import { hasEngine, parseJobRef } from '../lib/engine-client.ts';
 import { ok } from '../lib/envelope.ts';
 import type { RouteDoc } from '../lib/openapi-registry.ts';
-import { stripBidiControls } from '../lib/upload/names.ts';
 import { parseJson, parseWith } from '../lib/validate.ts';
 import { cancelEngineJob } from '../render/engine-jobs.ts';
+import { stripBidiControls } from '../uploads/names.ts';
 import { SessionDeleted, SessionListData } from './api-schemas.ts';
+import { requireAuth } from './require-auth.ts';
 
 // Both optional; null (how many clients send "not set") means the default too.
 export const CreateSessionBody = z.object({

@@ -1,8 +1,8 @@
 import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep, type WorkflowStepConfig } from 'cloudflare:workers';
 import { NonRetryableError } from 'cloudflare:workflows';
+import { userStub } from '../durable/user-stub.ts';
 import { parseJobRef } from '../lib/engine-client.ts';
 import { AppError } from '../lib/errors.ts';
-import { userStub } from '../lib/user-stub.ts';
 import { cancelEngineJob } from '../render/engine-jobs.ts';
 import {
   LOST_POLLS_LIMIT,

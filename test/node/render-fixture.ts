@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import type { RenderStatusView } from '../../src/render/status-schema.ts';
 
 export const exec = promisify(execFile);
 
@@ -37,17 +38,8 @@ export async function makeClip(dir = mkdtempSync(join(tmpdir(), 'openedit-clip-'
   return path;
 }
 
-export interface RenderStatus {
-  render_id: string;
-  status: string;
-  progress: number;
-  url?: string;
-  share_url?: string;
-  expires_at?: number;
-  error?: string;
-  captions?: { srt?: string; vtt?: string };
-  poster_url?: string;
-}
+/** The poll answer (src/render/status-schema.ts); `created_at` and the rest come once polled. */
+export type RenderStatus = Pick<RenderStatusView, 'render_id' | 'status' | 'progress'> & Partial<RenderStatusView>;
 
 export interface RenderedClip {
   token: string;
@@ -117,7 +109,7 @@ export async function renderClip(
   };
   await opts.beforeRender?.();
   const renderId = `render_${Date.now()}_${Math.random().toString(36).slice(2, 8)}`;
-  const started = await api<{ render_id: string; status: string }>(baseUrl, '/api/render/proxy/lambda', {
+  const started = await api<Pick<RenderStatusView, 'render_id' | 'status'>>(baseUrl, '/api/render/proxy/lambda', {
     method: 'POST',
     token,
     headers: { 'content-type': 'application/json' },

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { referencedMedia } from '../../../src/draft/schema.ts';
-import type { RenderRequest } from '../../../src/lib/engine-protocol.ts';
+import type { RenderRequest } from '../../../src/render/render-request.ts';
 import type { EngineConfig } from '../config.ts';
 import { runFfmpeg } from '../ffmpeg/run-ffmpeg.ts';
 import { publicError } from '../http/public-error.ts';

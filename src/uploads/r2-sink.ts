@@ -1,4 +1,4 @@
-import { AppError, ErrorCode } from '../errors.ts';
+import { AppError, ErrorCode } from '../lib/errors.ts';
 import { type Inspected, Inspector } from './inspector.ts';
 import { PART_BYTES } from './limits.ts';
 

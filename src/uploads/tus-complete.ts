@@ -1,7 +1,7 @@
-import type { MediaRecord } from '../../durable/media.ts';
-import { hasEngine, probeMedia, UnreadableMediaError } from '../engine-client.ts';
-import { AppError, ErrorCode } from '../errors.ts';
-import { publicOrigin, signBlobUrl } from '../signing.ts';
+import type { MediaRecord } from '../durable/media.ts';
+import { hasEngine, probeMedia, UnreadableMediaError } from '../lib/engine-client.ts';
+import { AppError, ErrorCode } from '../lib/errors.ts';
+import { publicOrigin, signBlobUrl } from '../lib/signing.ts';
 import { readerSource } from './body.ts';
 import { type Inspected, Inspector } from './inspector.ts';
 import { unsupported } from './limits.ts';

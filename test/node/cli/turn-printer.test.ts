@@ -1,6 +1,6 @@
 import { createParser } from 'eventsource-parser';
 import { describe, expect, it } from 'vitest';
-import { brief, TurnPrinter } from './turn-printer.ts';
+import { brief, TurnPrinter } from '../../../cli/turn-printer.ts';
 
 /** Runs an SSE byte stream (split at awkward places) through the parser and the printer. */
 function play(sse: string, verbose = false, chunkSize = 7) {

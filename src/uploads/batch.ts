@@ -1,9 +1,9 @@
-import type { MediaRecord, NewMedia } from '../../durable/media.ts';
-import type { AppEnv } from '../app-env.ts';
-import { hasEngine, probeMedia, UnreadableMediaError } from '../engine-client.ts';
-import type { ProbeResult } from '../engine-protocol.ts';
-import { newId } from '../ids.ts';
-import { publicOrigin, signBlobUrl } from '../signing.ts';
+import type { MediaRecord, NewMedia } from '../durable/media.ts';
+import type { UserClient } from '../durable/user-stub.ts';
+import { hasEngine, probeMedia, UnreadableMediaError } from '../lib/engine-client.ts';
+import type { ProbeResult } from '../lib/engine-protocol.ts';
+import { newId } from '../lib/ids.ts';
+import { publicOrigin, signBlobUrl } from '../lib/signing.ts';
 import type { Inspected } from './inspector.ts';
 import { unsupported } from './limits.ts';
 import { mediaKey } from './names.ts';
@@ -16,7 +16,7 @@ interface Stored {
   file: Inspected;
 }
 
-type Ctx = { env: Env; userId: string; user: AppEnv['Variables']['user']; requestUrl: string };
+type Ctx = { env: Env; userId: string; user: UserClient; requestUrl: string };
 
 /**
  * The files of one upload request, all or nothing: objects are stored as they stream in, rows

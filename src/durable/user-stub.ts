@@ -1,8 +1,5 @@
-import type { UserDO } from '../durable/user-do.ts';
-import { isRpcResult, unwrap } from './errors.ts';
-
-/** A user id names its Durable Object directly: no global table maps users to objects. */
-export const USER_ID_PATTERN = /^u_[0-9a-f]{24}$/;
+import { isRpcResult, unwrap } from '../lib/errors.ts';
+import type { UserDO } from './user-do.ts';
 
 type Unwrapped<R> = R extends { rpc: 1; ok: true; value: infer V } ? V : R extends { rpc: 1; ok: false } ? never : R;
 type RpcMethods<T> = {
@@ -17,6 +14,15 @@ export type UserClient = Omit<
   'fetch' | 'alarm' | 'webSocketMessage' | 'webSocketClose' | 'webSocketError'
 >;
 
+// `c.var.user` (set by routes/require-auth.ts) is declared here rather than in lib/app-env.ts so
+// that the bottom layer need not know the UserDO.
+declare module 'hono' {
+  interface ContextVariableMap {
+    user: UserClient;
+  }
+}
+
+/** A user id names its Durable Object directly (see USER_ID_PATTERN): no global table maps users to objects. */
 export function rawUserStub(env: Env, userId: string): DurableObjectStub<UserDO> {
   return env.USER_DO.get(env.USER_DO.idFromName(userId)) as DurableObjectStub<UserDO>;
 }

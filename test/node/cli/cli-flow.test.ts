@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeOptions, type FakeService, startFakeService } from './fake-service.ts';
 
-const BIN = join(import.meta.dirname, 'bin.mjs');
+const BIN = join(import.meta.dirname, '../../../cli/bin.mjs');
 let dir: string;
 let fake: FakeService | null = null;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeEnvelope } from './api-client.ts';
+import { decodeEnvelope } from '../../../cli/api-client.ts';
 import {
   ApiError,
   exitCodeFor,
@@ -8,8 +8,8 @@ import {
   RenderFailedError,
   TurnError,
   UsageError,
-} from './errors.ts';
-import { Exit } from './exit-codes.ts';
+} from '../../../cli/errors.ts';
+import { Exit } from '../../../cli/exit-codes.ts';
 
 describe('error lines', () => {
   it('gives the bind link for 2001', () => {

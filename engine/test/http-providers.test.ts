@@ -5,8 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openAiRecognizer } from './openai.ts';
-import { workersAiRecognizer } from './workers-ai.ts';
+import { openAiRecognizer } from '../src/asr/openai.ts';
+import { workersAiRecognizer } from '../src/asr/workers-ai.ts';
 
 interface Seen {
   path: string;

@@ -4,7 +4,7 @@ import {
   type MultipartPart,
   parseMultipart,
 } from '@mjackson/multipart-parser';
-import { AppError, ErrorCode } from '../errors.ts';
+import { AppError, ErrorCode } from '../lib/errors.ts';
 import type { ChunkSource } from './r2-sink.ts';
 
 /**

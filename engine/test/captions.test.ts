@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { TextSegmentSchema } from '../../../../src/draft/schema.ts';
-import { buildAss, captionLayout } from './ass.ts';
-import { captionEvents, eventText } from './caption-events.ts';
-import { toSrt, toVtt } from './subtitle-files.ts';
+import { TextSegmentSchema } from '../../src/draft/schema.ts';
+import { buildAss, captionLayout } from '../src/render/captions/ass.ts';
+import { captionEvents, eventText } from '../src/render/captions/caption-events.ts';
+import { toSrt, toVtt } from '../src/render/captions/subtitle-files.ts';
 
 const seg = (text: string, s: number, d: number, m: object = {}) => TextSegmentSchema.parse({ id: 'c', text, s, d, m });
 

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AbortedError, FfmpegError, probe, runFfmpeg } from './run-ffmpeg.ts';
+import { AbortedError, FfmpegError, probe, runFfmpeg } from '../src/ffmpeg/run-ffmpeg.ts';
 
 describe('runFfmpeg', () => {
   it('reports progress from 0 to 1 and probes the result', async () => {

@@ -7,7 +7,7 @@ import {
   formatFractionLine,
   formatTransferLine,
   ProgressBar,
-} from './progress.ts';
+} from '../../../cli/progress.ts';
 
 describe('progress formatting', () => {
   it('formats bytes in decimal units', () => {

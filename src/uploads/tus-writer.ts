@@ -1,18 +1,18 @@
-import type { MediaRecord, NewMedia } from '../../durable/media.ts';
+import type { MediaRecord, NewMedia } from '../durable/media.ts';
 import {
   releaseTusStorage,
   TUS_HEARTBEAT_MS,
   type TusProgress,
   type TusUpload,
   tusTempPrefix,
-} from '../../durable/tus-uploads.ts';
-import type { AppEnv } from '../app-env.ts';
-import type { ProbeResult } from '../engine-protocol.ts';
-import { AppError, ErrorCode } from '../errors.ts';
+} from '../durable/tus-uploads.ts';
+import type { UserClient } from '../durable/user-stub.ts';
+import type { ProbeResult } from '../lib/engine-protocol.ts';
+import { AppError, ErrorCode } from '../lib/errors.ts';
 import { HEAD_BYTES, PART_BYTES, unsupported } from './limits.ts';
 import { sniff } from './sniff.ts';
 
-type User = AppEnv['Variables']['user'];
+type User = UserClient;
 
 /**
  * The bytes of one PATCH on their way into R2. The file goes into one R2 multipart upload in

@@ -1,5 +1,5 @@
-import type { MediaKind } from '../engine-protocol.ts';
-import { AppError, ErrorCode } from '../errors.ts';
+import type { MediaKind } from '../lib/engine-protocol.ts';
+import { AppError, ErrorCode } from '../lib/errors.ts';
 
 /** docs/api.md: 500 MB per file. Binary mebibytes, so the limit is the same number clients compute. */
 export const MAX_UPLOAD_BYTES = 500 * 1024 * 1024;

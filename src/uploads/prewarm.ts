@@ -1,6 +1,6 @@
-import { AnalysisNeedsCredits, analyseMedia } from '../../agent/analysis.ts';
-import type { MediaRecord } from '../../durable/media.ts';
-import { hasEngine } from '../engine-client.ts';
+import { AnalysisNeedsCredits, analyseMedia } from '../agent/analysis.ts';
+import type { MediaRecord } from '../durable/media.ts';
+import { hasEngine } from '../lib/engine-client.ts';
 
 /**
  * Starts speech analysis of freshly uploaded clips in the background, so that by the time the

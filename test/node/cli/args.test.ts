@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseCommandLine, splitFilesAndPrompt } from './args.ts';
-import { UsageError } from './errors.ts';
+import { parseCommandLine, splitFilesAndPrompt } from '../../../cli/args.ts';
+import { UsageError } from '../../../cli/errors.ts';
 
 describe('parseCommandLine', () => {
   it('parses edit with files, prompt and flags in any order', () => {

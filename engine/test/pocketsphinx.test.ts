@@ -3,10 +3,10 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Fixture, setUp } from '../../test/fixtures.ts';
-import { ffmpeg } from '../../test/media.ts';
-import { parsePocketsphinx } from './pocketsphinx.ts';
-import { wordErrorRate } from './wer.ts';
+import { parsePocketsphinx } from '../src/asr/pocketsphinx.ts';
+import { wordErrorRate } from '../src/asr/wer.ts';
+import { type Fixture, setUp } from './fixtures.ts';
+import { ffmpeg } from './media.ts';
 
 const LIBRIVOX = '/usr/share/pocketsphinx/test/data/librivox';
 /** Measured 25.4% as one chunk and 33.8% in 10 s chunks (each chunk restarts the recogniser's adaptation). */

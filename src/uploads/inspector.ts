@@ -1,4 +1,4 @@
-import { toHex } from '../ids.ts';
+import { toHex } from '../lib/ids.ts';
 import { HEAD_BYTES, MAX_UPLOAD_BYTES, type SniffedType, tooLarge, unsupported } from './limits.ts';
 import { sniff } from './sniff.ts';
 import { type StructureCheck, structureCheck } from './structure.ts';

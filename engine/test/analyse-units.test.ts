@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { planChunks } from './chunks.ts';
-import { energySpeech, FRAME_MS } from './energy-vad.ts';
-import { isFiller } from './fillers.ts';
-import { complement, reconcile } from './refine.ts';
+import { planChunks } from '../src/analyse/chunks.ts';
+import { energySpeech, FRAME_MS } from '../src/analyse/energy-vad.ts';
+import { isFiller } from '../src/analyse/fillers.ts';
+import { complement, reconcile } from '../src/analyse/refine.ts';
+import { joinSpans } from '../src/analyse/sliced-vad.ts';
+import { planWindows } from '../src/analyse/windows.ts';
 
 /** Frame levels: `[dB, ms]` runs, 30 ms frames, with ±1 dB of wobble like real room tone. */
 function levels(...runs: [number, number][]): Float32Array {
@@ -77,5 +79,47 @@ describe('analysis helpers', () => {
     for (let i = 1; i < chunks.length; i++) expect(chunks[i].s).toBe(chunks[i - 1].e);
     // No pause at all: hard cuts.
     expect(planChunks(130_000, [], 60_000).map((c) => c.e)).toEqual([60_000, 120_000, 130_000]);
+  });
+});
+
+describe('long inputs', () => {
+  it('plans analysis windows at the middle of long pauses, preferring pauses of a second or more', () => {
+    const pauses = [
+      { s: 200_000, e: 200_600 }, // long enough to be a pause, too short to cut in when a longer one exists
+      { s: 250_000, e: 251_200 },
+      { s: 420_000, e: 420_500 },
+    ];
+    const windows = planWindows(600_000, pauses, 300_000);
+    expect(windows.map((w) => w.e)).toEqual([250_600, 420_250, 600_000]);
+    for (const w of windows) expect(w.e - w.s).toBeLessThanOrEqual(300_000);
+    // Pause-only windows are kept: the windows cover the whole file.
+    expect(planWindows(700_000, [{ s: 100_000, e: 700_000 }], 300_000)[0]).toEqual({ s: 0, e: 300_000 });
+  });
+
+  it('joins voice activity across slice seams', () => {
+    expect(
+      joinSpans(
+        [
+          { s: 0, e: 1000 },
+          { s: 599_800, e: 600_000 },
+          { s: 600_000, e: 600_900 },
+          { s: 601_500, e: 602_000 },
+        ],
+        400,
+      ),
+    ).toEqual([
+      { s: 0, e: 1000 },
+      { s: 599_800, e: 600_900 },
+      { s: 601_500, e: 602_000 },
+    ]);
+  });
+
+  it('keeps the edge pauses of a window however short, so the Worker can join the halves', () => {
+    const speech = [{ s: 150, e: 4800 }];
+    expect(reconcile(speech, [], 5000, 400).pauses).toEqual([]);
+    expect(reconcile(speech, [], 5000, 400, { keepEdgePauses: true }).pauses).toEqual([
+      { s: 0, e: 150 },
+      { s: 4800, e: 5000 },
+    ]);
   });
 });

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigStore, configDir, DEFAULT_BASE_URL, envToken, resolveBaseUrl } from './config.ts';
+import { ConfigStore, configDir, DEFAULT_BASE_URL, envToken, resolveBaseUrl } from '../../../cli/config.ts';
 
 let dir: string;
 beforeEach(() => {

@@ -1,4 +1,4 @@
-import { AppError, ErrorCode } from '../errors.ts';
+import { AppError, ErrorCode } from '../lib/errors.ts';
 import { MAX_UPLOAD_BYTES } from './limits.ts';
 
 /** tus 1.0.0 (https://tus.io/protocols/resumable-upload): the core protocol plus creation and termination. */
