@@ -20,10 +20,10 @@ export default defineConfig({
         test: { name: 'worker', include: ['test/worker/**/*.test.ts'] },
       },
       {
-        // Node-side tests: media engine, CLI, end-to-end against the started stack.
+        // Node-side tests: media engine (engine/test), CLI (test/node/cli), end-to-end against the started stack.
         test: {
           name: 'node',
-          include: ['engine/**/*.test.ts', 'cli/**/*.test.ts', 'test/node/**/*.test.ts'],
+          include: ['engine/test/**/*.test.ts', 'test/node/**/*.test.ts'],
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 180_000,

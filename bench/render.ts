@@ -21,6 +21,7 @@ import { captionEvents } from '../engine/src/render/captions/caption-events.ts';
 import { startFileServer } from '../engine/test/file-server.ts';
 import type { DraftInput } from '../src/draft/schema.ts';
 import { TextSegmentSchema } from '../src/draft/schema.ts';
+import { TrackType } from '../src/draft/track-type.ts';
 import { signEngineRequest } from '../src/lib/engine-auth.ts';
 import type { AnalyseResult } from '../src/lib/engine-protocol.ts';
 
@@ -82,7 +83,7 @@ async function main() {
 
     // The floor: the same cuts, crop, captions and encode, written by hand as one ffmpeg command.
     const assPath = join(dir, 'floor.ass');
-    const captionTrack = draft.t.find((t) => t.tt === 7)!;
+    const captionTrack = draft.t.find((t) => t.tt === TrackType.text)!;
     const segments = captionTrack.sg.map((s) => {
       const seg = TextSegmentSchema.parse(s);
       return { seg, events: captionEvents(seg, captionLayout(W, H).maxChars) };
@@ -174,8 +175,8 @@ function draftFromAnalysis(a: AnalyseResult): DraftInput {
     fps: FPS,
     d: cursor,
     t: [
-      { id: 'video', tt: 0, m: {}, sg: video },
-      { id: 'captions', tt: 7, m: { kind: 'caption' }, sg: captions },
+      { id: 'video', tt: TrackType.video, m: {}, sg: video },
+      { id: 'captions', tt: TrackType.text, m: { kind: 'caption' }, sg: captions },
     ],
   };
 }

@@ -2,20 +2,20 @@
  * Render the session's current draft: POST /api/render/proxy/lambda, poll its status with a
  * progress bar, then download the MP4 and any caption files next to it.
  */
+import type { RenderStatusView } from '../src/render/status-schema.ts';
 import type { Api } from './api-client.ts';
 import { NetworkError, RenderFailedError } from './errors.ts';
 import { type BarStream, formatFractionLine, ProgressBar } from './progress.ts';
 
-export interface RenderStatus {
-  render_id: string;
-  status: string;
-  progress?: number;
-  url?: string | null;
-  share_url?: string | null;
-  expires_at?: number | string | null;
-  error?: string | null;
-  [key: string]: unknown;
-}
+/**
+ * The poll answer, typed from the service's own schema (src/render/status-schema.ts, a type-only
+ * import: nothing of src/ ships in the CLI's runtime) but read tolerantly, since services of the
+ * same contract may leave fields out, send nulls, other statuses, dates as strings, or captions
+ * as `srt_url`/`vtt_url` (see captionUrls).
+ */
+export type RenderStatus = Pick<RenderStatusView, 'render_id'> & {
+  [K in Exclude<keyof RenderStatusView, 'render_id' | 'status' | 'expires_at'>]?: RenderStatusView[K] | null;
+} & { status: string; expires_at?: number | string | null; [key: string]: unknown };
 
 export interface StateData {
   draft: { t?: { tt?: number; sg?: unknown[] }[] } & Record<string, unknown>;

@@ -1,5 +1,8 @@
 /** A one-line timeline summary of a draft, in the contract's wording ("Timeline (3 tracks): 1. Video: …"). */
 
+// The wire format's track numbers (a constant of the contract, not service code).
+import { TrackType } from '../src/draft/track-type.ts';
+
 interface Segment {
   s?: number;
   d?: number;
@@ -23,12 +26,12 @@ function span(sg: Segment[]): string {
 function describe(track: Track): string {
   const sg = track.sg ?? [];
   const name = track.m?.name;
-  if (track.tt === 7) {
+  if (track.tt === TrackType.text) {
     if (track.m?.kind === 'caption') return `Captions: ${sg.length} cues (${span(sg)})`;
     const first = sg[0]?.text;
     return `${name ?? 'Text'}: ${first ? `"${first}"` : `${sg.length} items`} (${span(sg)})`;
   }
-  if (track.tt === 1) {
+  if (track.tt === TrackType.audio) {
     const vol = track.m?.volume;
     return `Audio: ${name ?? 'audio'} (${span(sg)}${vol !== undefined ? `, ${Math.round(vol * 100)}%` : ''})`;
   }

@@ -3,7 +3,8 @@
 // (local Durable Objects, R2, Workflows), the media engine under tsx. Waits until both answer
 // /health, prints the URL, and on Ctrl-C / SIGTERM stops both process groups (no orphans).
 //
-// Environment: PORT (Worker, default 8787), ENGINE_PORT (default 8788),
+// Environment: PORT (Worker, default 8787), ENGINE_PORT (default 8788), ENGINE_INSTANCES (engines
+// to start, default 1, on consecutive ports from ENGINE_PORT; the Worker gets them as ENGINE_URLS),
 // OPENEDIT_STATE_DIR (wrangler --persist-to; default .wrangler/state), STACK_READY_TIMEOUT_MS,
 // CHAT_HEARTBEAT_MS (the Worker's chat heartbeat interval, default 10000).
 import { spawn } from 'node:child_process';
@@ -27,7 +28,16 @@ const port = Number(process.env.PORT || 8787);
 const enginePort = Number(process.env.ENGINE_PORT || 8788);
 const readyTimeoutMs = Number(process.env.STACK_READY_TIMEOUT_MS || 90_000);
 const workerUrl = `http://127.0.0.1:${port}`;
-const engineUrl = `http://127.0.0.1:${enginePort}`;
+const engineInstances = Number(process.env.ENGINE_INSTANCES || 1);
+if (!Number.isInteger(engineInstances) || engineInstances < 1 || engineInstances > 16) {
+  process.stderr.write(
+    `[start] ENGINE_INSTANCES must be a whole number from 1 to 16 (got ${process.env.ENGINE_INSTANCES})\n`,
+  );
+  process.exit(1);
+}
+const enginePorts = Array.from({ length: engineInstances }, (_, i) => enginePort + i);
+const engineUrls = enginePorts.map((p) => `http://127.0.0.1:${p}`);
+const engineUrl = engineUrls[0];
 
 const log = (line) => process.stderr.write(`[start] ${line}\n`);
 
@@ -76,7 +86,6 @@ const childEnv = {
   PATH: [dirname(nodeBin), join(root, 'node_modules', '.bin'), process.env.PATH].join(':'),
   WRANGLER_SEND_METRICS: 'false',
   CLOUDFLARE_CF_FETCH_ENABLED: 'false',
-  ENGINE_PORT: String(enginePort),
   ENGINE_HOST: '127.0.0.1',
   ENGINE_SECRET: engineSecret,
   // The only origin whose /api/blob/ URLs the engine reads and writes (PUBLIC_BASE_URL below).
@@ -89,17 +98,18 @@ const procs = [];
 
 // The engine is restarted when it dies (a crash, the OOM killer): the Worker and its state stay up,
 // and running renders recover (the workflow sees the job gone and starts it again). Five deaths
-// within a minute means it cannot start at all: then the stack stops with its last output.
+// within a minute (per engine) means it cannot start at all: then the stack stops with its last output.
 const RESTART_LIMIT = 5;
 const RESTART_WINDOW_MS = 60_000;
 const RESTART_DELAY_MS = 1000;
-const restartTimes = [];
+/** @type {Map<string, number[]>} */
+const restartTimesByName = new Map();
 
-function launch(name, args, opts = { restart: false }) {
+function launch(name, args, opts = { restart: false, env: {} }) {
   // Each child leads its own process group, so one signal reaches wrangler's workerd and esbuild too.
   const child = spawn(nodeBin, args, {
     cwd: root,
-    env: childEnv,
+    env: { ...childEnv, ...opts.env },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -125,6 +135,8 @@ function launch(name, args, opts = { restart: false }) {
     if (stopping) return;
     const how = signal ?? `code ${code}`;
     if (opts.restart) {
+      const restartTimes = restartTimesByName.get(name) ?? [];
+      restartTimesByName.set(name, restartTimes);
       const now = Date.now();
       restartTimes.push(now);
       while (restartTimes[0] < now - RESTART_WINDOW_MS) restartTimes.shift();
@@ -224,10 +236,7 @@ async function waitHealthy(urls) {
 }
 
 async function main() {
-  for (const [what, p] of [
-    ['PORT', port],
-    ['ENGINE_PORT', enginePort],
-  ]) {
+  for (const [what, p] of [['PORT', port], ...enginePorts.map((p) => ['ENGINE_PORT', p])]) {
     if (!(await portFree(p))) {
       log(`port ${p} is already in use (another \`npm start\`?): stop it or set ${what}=<free port>`);
       process.exit(1);
@@ -251,6 +260,8 @@ async function main() {
     '--var',
     `ENGINE_URL:${engineUrl}`,
     '--var',
+    `ENGINE_URLS:${engineUrls.join(',')}`,
+    '--var',
     `PUBLIC_BASE_URL:${workerUrl}`,
   ];
   if (process.env.OPENEDIT_STATE_DIR) wranglerArgs.push('--persist-to', process.env.OPENEDIT_STATE_DIR);
@@ -259,11 +270,19 @@ async function main() {
   // The chat's heartbeat interval (docs/chat.md, Events); tests shorten it to see heartbeats quickly.
   if (process.env.CHAT_HEARTBEAT_MS) wranglerArgs.push('--var', `CHAT_HEARTBEAT_MS:${process.env.CHAT_HEARTBEAT_MS}`);
 
-  launch('engine', [bin('tsx'), join(root, 'engine', 'src', 'main.ts')], { restart: true });
-  launch('worker', wranglerArgs);
+  // Engines share the analysis cache directory: it writes each entry to a temporary file and renames
+  // it into place (engine/src/analyse/cache.ts), so two engines never read half an entry.
+  enginePorts.forEach((p, i) => {
+    const name = engineInstances === 1 ? 'engine' : `engine-${i + 1}`;
+    launch(name, [bin('tsx'), join(root, 'engine', 'src', 'main.ts')], {
+      restart: true,
+      env: { ENGINE_PORT: String(p) },
+    });
+  });
+  launch('worker', wranglerArgs, { restart: false, env: {} });
 
   const startedMs = Date.now();
-  if (!(await waitHealthy([engineUrl, workerUrl]))) {
+  if (!(await waitHealthy([...engineUrls, workerUrl]))) {
     if (stopping) return;
     log(`not healthy after ${Math.round(readyTimeoutMs / 1000)} s; last output:`);
     for (const p of procs) for (const line of p.tail.slice(-10)) process.stderr.write(`  [${p.name}] ${line}\n`);
@@ -272,9 +291,11 @@ async function main() {
   }
   const pids = procs.map((p) => p.child.pid).join(',');
   // Machine-readable line (test/node/stack.ts waits for it); keep its shape.
-  process.stdout.write(`ready: worker=${workerUrl} engine=${engineUrl} pids=${pids} in ${Date.now() - startedMs}ms\n`);
   process.stdout.write(
-    `\nOpenEdit is running at ${workerUrl}  (engine ${engineUrl}, API docs ${workerUrl}/openapi.json)\n` +
+    `ready: worker=${workerUrl} engine=${engineUrl} engines=${engineUrls.join(',')} pids=${pids} in ${Date.now() - startedMs}ms\n`,
+  );
+  process.stdout.write(
+    `\nOpenEdit is running at ${workerUrl}  (engine${engineInstances > 1 ? 's' : ''} ${engineUrls.join(', ')}, API docs ${workerUrl}/openapi.json)\n` +
       `Open ${workerUrl}/ in a browser to edit, or try the CLI: npx openedit edit clip.mp4 "trim the pauses, add captions" -o out.mp4\n` +
       'Press Ctrl-C to stop.\n\n',
   );

@@ -15,7 +15,7 @@ import { health, healthDocs } from './routes/health.ts';
 import { openApiRoute } from './routes/openapi.ts';
 import { preview, previewDocs } from './routes/preview.ts';
 import { register, registerDocs } from './routes/register.ts';
-import { render, renderDocs } from './routes/render.ts';
+import { render, renderDocs, renderWebhooks } from './routes/render.ts';
 import { sessionDocs, sessions } from './routes/sessions.ts';
 import { share, shareDocs } from './routes/share.ts';
 import { state, stateDocs } from './routes/state.ts';
@@ -25,6 +25,7 @@ import { uploadDocs, uploads } from './routes/uploads.ts';
 import { verifyEmail, verifyEmailDocs } from './routes/verify-email.ts';
 
 export { UserDO } from './durable/user-do.ts';
+export { EngineContainer } from './engine-container/engine-container.ts';
 export { RenderWorkflow } from './workflows/render-workflow.ts';
 
 const app = new Hono<AppEnv>();
@@ -77,6 +78,7 @@ app.route(
       ...adkDocs,
     ],
     () => app.routes,
+    renderWebhooks,
   ),
 );
 

@@ -1,7 +1,8 @@
 /** The engine's HTTP API (Hono). Stateless apart from in-memory jobs and the on-disk analysis cache. */
 import { Hono } from 'hono';
 import type { z } from 'zod';
-import { AnalyseRequest, ProbeRequest, RenderRequest } from '../../src/lib/engine-protocol.ts';
+import { AnalyseRequest, AnalyseWindowsRequest, ProbeRequest } from '../../src/lib/engine-protocol.ts';
+import { RenderRequest } from '../../src/render/render-request.ts';
 import { Analyser } from './analyse/analyse.ts';
 import { createSpeechStack, type SpeechStack } from './asr/registry.ts';
 import { SpeechWorkerError } from './asr/speech-worker.ts';
@@ -61,6 +62,7 @@ export function createApp(cfg: EngineConfig, deps: EngineDeps) {
         : null,
       ...(speech.fallbackReason ? { asr_fallback_reason: speech.fallbackReason } : {}),
       analyses: analysisQueue(),
+      renders: renderQueue(),
     });
   });
 
@@ -84,6 +86,12 @@ export function createApp(cfg: EngineConfig, deps: EngineDeps) {
     };
   };
 
+  // The Worker's pool picks the least busy engine from these counts (src/lib/engine-pool.ts engineLoad).
+  const renderQueue = () => {
+    const { running, queued } = renderSlots.stats();
+    return { max: renderSlots.size, running: running.length, queued: queued.length };
+  };
+
   // Where an analysis waits (content hashes only: no URLs or user data). Signed like every call.
   app.get('/analyses', (c) => c.json(analysisQueue()));
 
@@ -103,6 +111,22 @@ export function createApp(cfg: EngineConfig, deps: EngineDeps) {
     }
   });
 
+  // Where to split a long file so that several engines analyse its windows at once (docs/speech.md).
+  app.post('/analyse/windows', async (c) => {
+    const b = await body(c, AnalyseWindowsRequest);
+    if ('error' in b) return c.json({ error: b.error }, 400);
+    if (!/^[A-Za-z0-9_-]+$/.test(b.data.content_hash)) {
+      return c.json({ error: 'content_hash: letters, digits, - and _ only' }, 400);
+    }
+    try {
+      const [windows, cached] = await analyser.windows(b.data);
+      return c.json({ ...windows, cached });
+    } catch (err) {
+      if (err instanceof UnreadableMediaError) return c.json({ error: err.message }, 422);
+      throw err;
+    }
+  });
+
   app.post('/render', async (c) => {
     const b = await body(c, RenderRequest);
     if ('error' in b) return c.json({ error: b.error }, 400);
@@ -112,6 +136,8 @@ export function createApp(cfg: EngineConfig, deps: EngineDeps) {
     // Not awaited: the job outlives this request (and a client that disconnects).
     // It waits as `queued` for a free slot; a job cancelled while queued never starts.
     void renderSlots.run(() => (job.abort.signal.aborted ? Promise.resolve() : runRender(job, b.data, cfg)));
+    // One line per job, so an operator of a pool can see which engine took which render.
+    console.log(JSON.stringify({ level: 'info', msg: 'render accepted', job_id: job.state.job_id, port: cfg.port }));
     return c.json({ job_id: job.state.job_id }, 202);
   });
 

@@ -87,7 +87,7 @@ describe('render jobs', () => {
     const cases: [unknown, RegExp][] = [
       [{ ...draftOf('long', 1000), w: 321 }, /^draft\.w:/],
       [{ ...draftOf('long', 1000), h: 5000 }, /^draft\.h:/],
-      [draftOf('other', 1000), /^inputs\.other:/],
+      [draftOf('other', 1000), /^draft\.t: unknown media other$/],
       [
         { ...draftOf('long', 1000), t: [{ id: 'v', tt: 0, m: {}, sg: [{ id: 's', src: 'long', s: 0, d: -5 }] }] },
         /^draft\.t\.0\.sg\.0\.d:/,

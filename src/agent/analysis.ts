@@ -4,9 +4,16 @@
  * analysed twice (uploads may pre-warm the same key). No engine → a clear error, never a guess.
  */
 import { analysisCostCredits } from '../lib/cost.ts';
-import { engineFetch } from '../lib/engine-client.ts';
+import { engineFetch, hasEngine } from '../lib/engine-client.ts';
 import { AnalyseResult } from '../lib/engine-protocol.ts';
 import { signBlobUrl } from '../lib/signing.ts';
+import {
+  analyseWindows,
+  type EnginePool,
+  LONG_ANALYSIS_MS,
+  planAnalysisWindows,
+  WindowFailed,
+} from './analysis-windows.ts';
 import { TurnError } from './errors.ts';
 
 /** Long recordings take a while on the CPU (Whisper base ~0.1x real time, pocketsphinx ~0.25x). */
@@ -71,6 +78,8 @@ function biasTag(hotwords: string): string {
 export const analysisKey = (media: AnalysableMedia, language: string, hotwords?: string) =>
   `${analysisPrefix(media)}${cacheLanguage(language)}.${ANALYSIS_VERSION}${hotwords ? biasTag(hotwords) : ''}.json`;
 
+export type AnalysisProgress = (done: number, total: number) => void | Promise<void>;
+
 export interface AnalysisOutcome {
   result: AnalyseResult;
   cached: boolean;
@@ -86,6 +95,8 @@ export async function analyseMedia(
   hotwords?: string,
   /** Use the analysis made with these hotwords if "transcribe it again" already made it. */
   prefer?: string,
+  /** A long file is analysed in windows: called as each one finishes ("part 3 of 12"). */
+  onProgress?: AnalysisProgress,
 ): Promise<AnalysisOutcome> {
   if (prefer && !hotwords) {
     const biased = await env.MEDIA.get(analysisKey(media, language, prefer));
@@ -99,20 +110,33 @@ export async function analyseMedia(
     if (parsed.success) return { result: parsed.data, cached: true };
   }
   const cost = analysisCostCredits(media.duration_ms);
-  if (cost === 0) return await analyseNow(env, origin, media, language, key, hotwords);
+  if (cost === 0) return await analyseNow(env, origin, media, language, key, hotwords, onProgress);
   if (!charge) throw new AnalysisNeedsCredits(cost);
   // One ref per file and language: a retried turn freezes once, and a cached result is never charged.
   const ref = `analysis:${cacheId(media)}:${cacheLanguage(language)}${hotwords ? biasTag(hotwords) : ''}`;
   const minutes = Math.round((media.duration_ms ?? 0) / 60_000);
   await charge.freeze(ref, cost, `speech analysis of ${media.name} (${minutes} min)`);
   try {
-    const outcome = await analyseNow(env, origin, media, language, key, hotwords);
+    const outcome = await analyseNow(env, origin, media, language, key, hotwords, onProgress);
     await charge.settle(ref, 'spend', 'analysis done');
     return outcome;
   } catch (err) {
     await charge.settle(ref, 'refund', 'analysis failed');
     throw err;
   }
+}
+
+/**
+ * The engine pool as the window fan-out sees it. One engine (ENGINE_URL) today: every window goes
+ * to it in turn; with the engine pool (src/lib/engine-client.ts pickEngine) each goes to the least
+ * busy engine.
+ */
+function enginePool(env: Env): EnginePool {
+  return {
+    size: 1,
+    pick: async () => undefined,
+    post: (path, json, timeoutMs, engine) => engineFetch(env, path, { json, timeoutMs, ...(engine ? { engine } : {}) }),
+  };
 }
 
 async function analyseNow(
@@ -122,38 +146,74 @@ async function analyseNow(
   language: string,
   key: string,
   hotwords?: string,
+  onProgress?: AnalysisProgress,
 ): Promise<AnalysisOutcome> {
-  if (!env.ENGINE_URL) {
+  if (!hasEngine(env)) {
     throw new TurnError(
       'ENGINE_UNAVAILABLE',
-      `Speech analysis of ${media.name} needs the media engine, and none is configured (ENGINE_URL is empty). Start the stack with \`npm start\` or set ENGINE_URL, then ask again.`,
-      `分析 ${media.name} 的语音需要媒体引擎，但没有配置（ENGINE_URL 为空）。请用 \`npm start\` 启动或设置 ENGINE_URL 后再试。`,
+      `Speech analysis of ${media.name} needs the media engine, and none is configured (ENGINE_URLS and ENGINE_URL are empty). Start the stack with \`npm start\` or set ENGINE_URLS, then ask again.`,
+      `分析 ${media.name} 的语音需要媒体引擎，但没有配置（ENGINE_URLS 与 ENGINE_URL 为空）。请用 \`npm start\` 启动或设置 ENGINE_URLS 后再试。`,
     );
   }
   const url = await signBlobUrl(env.SIGNING_SECRET, origin, media.r2_key, 'GET', 3600);
   const hash = cacheId(media);
+  const request = { url, content_hash: hash, language, ...(hotwords ? { hotwords } : {}) };
+  const pool = enginePool(env);
+  let result: AnalyseResult | null = null;
+  if ((media.duration_ms ?? 0) > LONG_ANALYSIS_MS) {
+    try {
+      const plan = await planAnalysisWindows(pool, request);
+      if (plan)
+        result = await analyseWindows(pool, request, plan.windows, { timeoutMs: ANALYSE_TIMEOUT_MS, onProgress });
+    } catch (err) {
+      throw windowError(err, media);
+    }
+  }
+  result ??= await analyseWhole(env, media, request);
+  await env.MEDIA.put(key, JSON.stringify(result), { httpMetadata: { contentType: 'application/json' } });
+  return { result, cached: false };
+}
+
+const unreachable = (media: AnalysableMedia) =>
+  new TurnError(
+    'ENGINE_UNAVAILABLE',
+    `The media engine is not reachable, so ${media.name} could not be analysed. Nothing was changed; try again when it is running.`,
+    `无法连接媒体引擎，所以没能分析 ${media.name}。没有做任何改动；引擎运行后请再试。`,
+  );
+
+const failed = (media: AnalysableMedia, why: string) =>
+  new TurnError(
+    'ANALYSIS_FAILED',
+    `The media engine could not analyse ${media.name}: ${why}.`,
+    `媒体引擎无法分析 ${media.name}：${why}。`,
+  );
+
+function windowError(err: unknown, media: AnalysableMedia): Error {
+  if (!(err instanceof WindowFailed)) {
+    console.warn(JSON.stringify({ level: 'warn', msg: 'engine unreachable: analysis', error: String(err) }));
+    return unreachable(media);
+  }
+  console.warn(JSON.stringify({ level: 'warn', msg: 'windowed analysis failed', error: err.message }));
+  if (err.status === undefined && err.retryable) return unreachable(media);
+  return failed(media, err.engineError ?? err.message);
+}
+
+async function analyseWhole(
+  env: Env,
+  media: AnalysableMedia,
+  request: { url: string; content_hash: string; language: string; hotwords?: string },
+): Promise<AnalyseResult> {
   let res: Response;
   try {
-    res = await engineFetch(env, '/analyse', {
-      json: { url, content_hash: hash, language, words: true, ...(hotwords ? { hotwords } : {}) },
-      timeoutMs: ANALYSE_TIMEOUT_MS,
-    });
+    res = await engineFetch(env, '/analyse', { json: { ...request, words: true }, timeoutMs: ANALYSE_TIMEOUT_MS });
   } catch (err) {
     // Its address and the network error are for the operator's log, not for the user.
     console.warn(JSON.stringify({ level: 'warn', msg: 'engine unreachable: analysis', error: String(err) }));
-    throw new TurnError(
-      'ENGINE_UNAVAILABLE',
-      `The media engine is not reachable, so ${media.name} could not be analysed. Nothing was changed; try again when it is running.`,
-      `无法连接媒体引擎，所以没能分析 ${media.name}。没有做任何改动；引擎运行后请再试。`,
-    );
+    throw unreachable(media);
   }
   if (!res.ok) {
     const body = (await res.json().catch(() => ({}))) as { error?: string };
-    throw new TurnError(
-      'ANALYSIS_FAILED',
-      `The media engine could not analyse ${media.name}: ${body.error ?? `HTTP ${res.status}`}.`,
-      `媒体引擎无法分析 ${media.name}：${body.error ?? `HTTP ${res.status}`}。`,
-    );
+    throw failed(media, body.error ?? `HTTP ${res.status}`);
   }
   const parsed = AnalyseResult.safeParse(await res.json().catch(() => null));
   if (!parsed.success)
@@ -162,6 +222,5 @@ async function analyseNow(
       'The media engine answered the analysis with an unexpected shape.',
       '媒体引擎返回的分析结果格式不对。',
     );
-  await env.MEDIA.put(key, JSON.stringify(parsed.data), { httpMetadata: { contentType: 'application/json' } });
-  return { result: parsed.data, cached: false };
+  return parsed.data;
 }

@@ -2,6 +2,7 @@
 
 import type { MediaAnalysis, MediaInfo } from '../draft/ops/types.ts';
 import type { Draft } from '../draft/schema.ts';
+import type { RenderStatusView } from '../render/status-schema.ts';
 import type { Proposal } from './dry-run.ts';
 import type { Planner } from './planner/types.ts';
 
@@ -15,21 +16,15 @@ export interface AnalysisAnswer {
   cached: boolean;
 }
 
-export interface RenderView {
-  render_id: string;
-  status: string;
-  progress: number;
-  url?: string;
-  share_url?: string;
-  error?: string;
-}
-
 export interface RenderHooks {
   start(
     draft: Draft,
     output: { quality?: 'low' | 'medium' | 'high' },
   ): Promise<{ render_id: string; status: string; cost: number }>;
-  status(renderId: string): Promise<RenderView>;
+  /** The fields of the poll answer a turn reads. */
+  status(
+    renderId: string,
+  ): Promise<Pick<RenderStatusView, 'render_id' | 'status' | 'progress' | 'url' | 'share_url' | 'error'>>;
 }
 
 export interface TurnDeps {
@@ -45,7 +40,15 @@ export interface TurnDeps {
   balance(): Promise<{ available: number; frozen: number; total: number }>;
   /** `hotwords`: re-analyse biased toward these words (the session's caption corrections). */
   /** `prefer`: use the analysis biased toward these words when one was made, else the plain one. */
-  analyse(media: MediaRow, opts?: { hotwords?: string; prefer?: string }): Promise<AnalysisAnswer>;
+  analyse(
+    media: MediaRow,
+    opts?: {
+      hotwords?: string;
+      prefer?: string;
+      /** A long file is analysed in parts: called as each finishes. */
+      onProgress?: (done: number, total: number) => void | Promise<void>;
+    },
+  ): Promise<AnalysisAnswer>;
   /** Absent when no render service is wired: export then answers with the REST path to use. */
   render?: RenderHooks;
   appendChat?(entries: { role: 'user' | 'model'; text: string }[]): Promise<void>;

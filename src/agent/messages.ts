@@ -154,6 +154,8 @@ export const TEXT = {
     redone: (op: string) => `redid ${opList(op)}`,
     renderStarted: (id: string, cost: number) => `Export started (render ${id}, ${cost} credits reserved).`,
     renderProgress: (p: number) => `Rendering… ${Math.round(p * 100)}%`,
+    analysisProgress: (name: string, done: number, total: number) =>
+      `Analysing the speech in ${name}: ${done} of ${total} parts done`,
     renderDone: (url: string, share?: string) =>
       `Your video is ready. Download: ${url}${share ? `\nShare: ${share}` : ''}`,
     renderFailed: (err: string) => `The export failed: ${err}. Your credits were returned.`,
@@ -174,6 +176,8 @@ export const TEXT = {
     redone: (op: string) => `已重做（${opList(op, 'zh')}）`,
     renderStarted: (id: string, cost: number) => `开始导出（渲染 ${id}，预扣 ${cost} 积分）。`,
     renderProgress: (p: number) => `渲染中… ${Math.round(p * 100)}%`,
+    analysisProgress: (name: string, done: number, total: number) =>
+      `正在分析 ${name} 的语音：已完成 ${done}/${total} 段`,
     renderDone: (url: string, share?: string) => `视频已生成。下载：${url}${share ? `\n分享：${share}` : ''}`,
     renderFailed: (err: string) => `导出失败：${err}。积分已退回。`,
     renderSlow: (id: string) => `仍在渲染，可用 GET /api/render/proxy/lambda/${id} 查询。`,

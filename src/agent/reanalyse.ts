@@ -12,6 +12,7 @@ import type { MediaRow, TurnDeps } from './deps.ts';
 import type { DryRunState } from './dry-run.ts';
 import type { Lang } from './messages.ts';
 import type { PlanCall } from './planner/types.ts';
+import { analysisProgress } from './progress.ts';
 import type { EventSink } from './sse.ts';
 
 export async function reanalyse(
@@ -32,7 +33,10 @@ export async function reanalyse(
     const row = media.find((m) => m.media_id === src);
     if (!row || row.kind === 'image' || row.has_audio === false) continue;
     const id = await sink.call('analyse_media', { media_id: row.media_id, name: row.name, hotwords });
-    const { result, cached } = await deps.analyse(row, { hotwords });
+    const { result, cached } = await deps.analyse(row, {
+      hotwords,
+      onProgress: analysisProgress(sink, deps, row.name),
+    });
     state.analysis[src] = result;
     await sink.respond(id, 'analyse_media', { ok: true, media_id: row.media_id, words: result.words.length, cached });
   }

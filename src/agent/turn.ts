@@ -18,6 +18,7 @@ import { dryRun } from './dry-run.ts';
 import { TurnError } from './errors.ts';
 import { describeChange, type Lang, TEXT, uploadHelp } from './messages.ts';
 import type { PlanCall } from './planner/types.ts';
+import { analysisProgress } from './progress.ts';
 import { reanalyse } from './reanalyse.ts';
 import { renderStep } from './render-step.ts';
 import type { EventSink } from './sse.ts';
@@ -64,7 +65,10 @@ async function ensureAnalysis(sink: EventSink, deps: TurnDeps, state: TurnState,
     try {
       // After "transcribe it again", later turns keep the words heard with the corrections.
       const prefer = glossaryHotwords(state.working.m?.glossary) || undefined;
-      const { result, cached } = await deps.analyse(row, prefer ? { prefer } : undefined);
+      const { result, cached } = await deps.analyse(row, {
+        ...(prefer ? { prefer } : {}),
+        onProgress: analysisProgress(sink, deps, row.name),
+      });
       state.analysis[src] = result;
       await sink.respond(id, 'analyse_media', {
         ok: true,

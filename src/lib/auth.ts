@@ -1,8 +1,7 @@
-import { createMiddleware } from 'hono/factory';
-import type { AppEnv } from './app-env.ts';
-import { AppError, ErrorCode } from './errors.ts';
 import { hmacHex, sha256Hex, toBase64Url } from './ids.ts';
-import { USER_ID_PATTERN, userStub } from './user-stub.ts';
+
+/** A user id names its Durable Object directly: no global table maps users to objects. */
+export const USER_ID_PATTERN = /^u_[0-9a-f]{24}$/;
 
 export const TOKEN_TTL_MS = 7 * 24 * 3600 * 1000;
 export const STARTER_CREDITS = 100;
@@ -21,22 +20,3 @@ export function newToken(userId: string): string {
 }
 
 export const hashToken = (token: string) => sha256Hex(token);
-
-const unauthorized = (why: string) =>
-  new AppError(ErrorCode.UNAUTHORIZED, `${why}: acquire a new token with POST /api/auth/anonymous-token`);
-
-/** Bearer auth: finds the user's Durable Object from the token and asks it to vouch for the token. */
-export const requireAuth = createMiddleware<AppEnv>(async (c, next) => {
-  const header = c.req.header('authorization') ?? '';
-  const match = /^Bearer\s+(\S+)$/i.exec(header);
-  if (!match) throw unauthorized('Missing bearer token');
-  const token = match[1]!;
-  const userId = token.split('.')[0] ?? '';
-  if (!USER_ID_PATTERN.test(userId) || token.length < 40) throw unauthorized('Malformed token');
-  const user = userStub(c.env, userId);
-  const verdict = await user.authenticate(await hashToken(token), Date.now());
-  if (!verdict.ok) throw unauthorized(verdict.reason);
-  c.set('userId', userId);
-  c.set('user', user);
-  await next();
-});

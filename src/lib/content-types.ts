@@ -5,7 +5,7 @@
  * answer says `nosniff`, with `attachment` for anything a browser should not render inline.
  */
 
-/** The types the upload sniffer (upload/sniff.ts) stores, plus the captions the engine writes. */
+/** The types the upload sniffer (src/uploads/sniff.ts) stores, plus the captions the engine writes. */
 export const BLOB_PUT_TYPES: readonly string[] = [
   ...['video/mp4', 'video/quicktime', 'video/webm', 'video/x-matroska', 'video/x-msvideo'],
   ...['audio/mpeg', 'audio/wav', 'audio/mp4', 'audio/aac'],

@@ -1,11 +1,10 @@
 /**
  * The wire protocol between the Worker and the media engine (engine/). Both sides import
- * these schemas: the engine validates requests with them, the Worker validates responses.
+ * these schemas (the render request, which carries a draft, is in src/render/render-request.ts): the engine validates requests with them, the Worker validates responses.
  * Every URL here is a short-lived signed URL served by the Worker (`/api/blob/...`), so the
  * engine never holds R2 credentials.
  */
 import { z } from 'zod';
-import { DraftSchema } from '../draft/schema.ts';
 
 export const MediaKind = z.enum(['video', 'image', 'audio']);
 export type MediaKind = z.infer<typeof MediaKind>;
@@ -25,20 +24,36 @@ export const ProbeResult = z.object({
 });
 export type ProbeResult = z.infer<typeof ProbeResult>;
 
-export const AnalyseRequest = z.object({
-  url: z.string().url(),
-  /** Content hash of the media (hex SHA-256): the analysis cache key. */
-  content_hash: z.string().min(8),
-  /** BCP-47 language hint for speech recognition. */
-  language: z.string().default('en'),
-  /** Skip speech recognition (pauses only). */
-  words: z.boolean().default(true),
-  /**
-   * Words to bias recognition toward (the session's caption corrections: names, brands). Only
-   * recognisers that support it use it (Whisper's hotwords); it is part of the cache key.
-   */
-  hotwords: z.string().max(1000).optional(),
-});
+export const AnalyseRequest = z
+  .object({
+    url: z.string().url(),
+    /** Content hash of the media (hex SHA-256): the analysis cache key. */
+    content_hash: z.string().min(8),
+    /** BCP-47 language hint for speech recognition. */
+    language: z.string().default('en'),
+    /** Skip speech recognition (pauses only). */
+    words: z.boolean().default(true),
+    /**
+     * Words to bias recognition toward (the session's caption corrections: names, brands). Only
+     * recognisers that support it use it (Whisper's hotwords); it is part of the cache key.
+     */
+    hotwords: z.string().max(1000).optional(),
+    /**
+     * Analyse only [start_ms, end_ms) of the source (a window of a long file, cut in a pause by
+     * POST /analyse/windows): times in the answer are still source time. Both or neither.
+     */
+    start_ms: z.number().int().min(0).optional(),
+    end_ms: z.number().int().positive().optional(),
+  })
+  .refine((r) => (r.start_ms === undefined) === (r.end_ms === undefined), {
+    path: ['end_ms'],
+    message: 'start_ms and end_ms go together',
+  })
+  .refine((r) => r.start_ms === undefined || r.end_ms! > r.start_ms, {
+    path: ['end_ms'],
+    message: 'must be after start_ms',
+  });
+export type AnalyseRequest = z.infer<typeof AnalyseRequest>;
 export const Interval = z.object({ s: z.number(), e: z.number() });
 export const Word = z.object({
   w: z.string(),
@@ -59,8 +74,26 @@ export const AnalyseResult = z.object({
   language: z.string(),
   asr_provider: z.string(),
   cached: z.boolean(),
+  /** Only on the answer to a window (start_ms/end_ms asked): the window, source time. */
+  start_ms: z.number().optional(),
+  end_ms: z.number().optional(),
 });
 export type AnalyseResult = z.infer<typeof AnalyseResult>;
+
+/** POST /analyse/windows: where to split a long file for analysis on several engines at once. */
+export const AnalyseWindowsRequest = z.object({
+  url: z.string().url(),
+  content_hash: z.string().min(8),
+  /** Target window length; cuts fall in the middle of pauses at most this far apart. */
+  window_ms: z.number().int().min(5_000).max(3_600_000).default(300_000),
+});
+export const AnalyseWindowsResult = z.object({
+  duration_ms: z.number(),
+  /** Consecutive windows covering the audio, each cut inside a pause where there is one. */
+  windows: z.array(Interval),
+  pauses: z.number().int(),
+});
+export type AnalyseWindowsResult = z.infer<typeof AnalyseWindowsResult>;
 
 /**
  * A part of a chunked render (docs/rendering.md): the picture of frames [start_frame, end_frame)
@@ -85,8 +118,11 @@ export const RenderPart = z.discriminatedUnion('kind', [
 ]);
 export type RenderPart = z.infer<typeof RenderPart>;
 
-export const RenderRequest = z.object({
-  draft: DraftSchema,
+/**
+ * POST /render's body without its draft. The full schema, draft included, is RenderRequest in
+ * src/render/render-request.ts: lib is the bottom layer and does not know the draft.
+ */
+export const RenderRequestEnvelope = z.object({
   /** media id (as in the draft's `src`) → signed GET URL. */
   inputs: z.record(z.string(), z.object({ url: z.string().url(), kind: MediaKind })),
   output: z.object({
@@ -101,7 +137,7 @@ export const RenderRequest = z.object({
   preset: z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium']).optional(),
   part: RenderPart.optional(),
 });
-export type RenderRequest = z.infer<typeof RenderRequest>;
+export type RenderRequestEnvelope = z.infer<typeof RenderRequestEnvelope>;
 
 export const JobStatus = z.enum(['queued', 'rendering', 'uploading', 'done', 'failed', 'cancelled']);
 export type JobStatus = z.infer<typeof JobStatus>;

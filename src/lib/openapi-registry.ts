@@ -40,5 +40,13 @@ export interface RouteDoc {
   tags?: string[];
 }
 
+/** A request the service makes to a client's URL (OpenAPI 3.1 `webhooks`), e.g. a finished render. */
+export interface WebhookDoc {
+  name: string;
+  summary: string;
+  body: z.ZodType;
+  headers?: HeaderDoc[];
+}
+
 /** JSON Schema of a file's bytes: generated clients type it as a Blob. */
 export const BINARY = { type: 'string', format: 'binary' } as const;

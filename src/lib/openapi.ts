@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { HeaderDoc, RouteDoc } from './openapi-registry.ts';
+import type { HeaderDoc, RouteDoc, WebhookDoc } from './openapi-registry.ts';
 
 const Envelope = (data: z.ZodType | undefined) =>
   z.object({ code: z.number().int(), message: z.string(), data: data ? data.nullable() : z.unknown() });
@@ -99,6 +99,7 @@ export function buildOpenApi(
   docs: RouteDoc[],
   routes: MountedRoute[],
   info: { title: string; version: string; servers?: { url: string }[] },
+  webhookDocs: WebhookDoc[] = [],
 ) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const d of docs) {
@@ -119,6 +120,18 @@ export function buildOpenApi(
       path,
     );
   }
+  const webhooks: Record<string, unknown> = {};
+  for (const w of webhookDocs) {
+    webhooks[w.name] = {
+      post: {
+        operationId: w.name,
+        summary: w.summary,
+        parameters: (w.headers ?? []).map((h) => header(h, 'header')),
+        requestBody: { required: true, content: { 'application/json': { schema: json(w.body, 'output') } } },
+        responses: { '200': { description: 'Any 2xx: received; anything else is retried' } },
+      },
+    };
+  }
   const { servers, ...rest } = info;
   return {
     openapi: '3.1.0',
@@ -126,5 +139,6 @@ export function buildOpenApi(
     servers: servers ?? [],
     components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     paths,
+    webhooks,
   };
 }

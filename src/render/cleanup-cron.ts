@@ -1,4 +1,5 @@
-import { USER_ID_PATTERN, userStub } from '../lib/user-stub.ts';
+import { userStub } from '../durable/user-stub.ts';
+import { USER_ID_PATTERN } from '../lib/auth.ts';
 import { CLEANUP_INDEX_PREFIX, type CleanupState, isoDay } from './cleanup.ts';
 
 /** Bounds one cron run; whatever is left waits for the next tick (and each object's own alarm). */

@@ -2,15 +2,18 @@ import { NonRetryableError } from 'cloudflare:workflows';
 import { type Draft, DraftSchema, TrackType } from '../draft/schema.ts';
 import type { MediaRecord } from '../durable/media.ts';
 import type { RenderRecord } from '../durable/renders.ts';
-import type { JobState, RenderRequest } from '../lib/engine-protocol.ts';
+import type { UserClient } from '../durable/user-stub.ts';
+import { EngineRejected, EngineUnavailable, formatJobRef, hasEngine, parseJobRef } from '../lib/engine-client.ts';
+import type { JobState } from '../lib/engine-protocol.ts';
 import { hmacHex } from '../lib/ids.ts';
 import { fetchOutbound } from '../lib/outbound-url.ts';
 import { signBlobUrl } from '../lib/signing.ts';
-import type { UserClient } from '../lib/user-stub.ts';
-import { EngineRejected, EngineUnavailable, getEngineJob, probeUrl, startEngineRender } from './engine-jobs.ts';
+import { getEngineJob, probeUrl, startEngineRender } from './engine-jobs.ts';
 import { hasCaptions, renderKeys } from './render-keys.ts';
+import type { RenderRequest } from './render-request.ts';
 import { renderTimeoutMs } from './render-timeout.ts';
 import { renderStatusView } from './status.ts';
+import type { RenderWebhookBody } from './status-schema.ts';
 
 /**
  * The bodies of the RenderWorkflow's steps. Each is idempotent on its own: the workflow may run
@@ -97,19 +100,28 @@ export async function startJob(
 ): Promise<string> {
   const current = await user.getRender(renderId);
   if (current?.job_id && current.engine_attempt === attempt) return current.job_id;
+  // A later attempt means the last engine lost the job: start it on another one when there is one.
+  const exclude = current?.job_id ? [parseJobRef(current.job_id, env).engine] : [];
   try {
-    const jobId = await startEngineRender(env, JSON.parse(signed.requestJson) as RenderRequest);
-    await user.setRenderJob(renderId, attempt, jobId);
-    return jobId;
+    const ref = await startEngineRender(env, JSON.parse(signed.requestJson) as RenderRequest, { exclude });
+    const jobRef = formatJobRef(ref);
+    await user.setRenderJob(renderId, attempt, jobRef);
+    // Which engine of the pool took the render: for the operator (and test/node/engine-pool.test.ts).
+    console.log(
+      JSON.stringify({ level: 'info', msg: 'engine job started', render_id: renderId, attempt, job: jobRef }),
+    );
+    return jobRef;
   } catch (err) {
     if (err instanceof EngineRejected) throw new NonRetryableError(err.message);
     throw err;
   }
 }
 
-export async function pollJob(env: Env, jobId: string): Promise<PollResult> {
+/** `jobRef` as startJob returned it (formatJobRef: the job and the engine it lives on). */
+export async function pollJob(env: Env, jobRef: string): Promise<PollResult> {
+  const { jobId } = parseJobRef(jobRef, env);
   try {
-    const state = await getEngineJob(env, jobId);
+    const state = await getEngineJob(env, parseJobRef(jobRef, env));
     return (
       state ?? {
         job_id: jobId,
@@ -143,7 +155,7 @@ export async function verifyOutput(
   const head = await env.MEDIA.head(signed.keys.out);
   if (!head || head.size === 0) throw new NonRetryableError('The engine reported success but wrote no output file');
   let durationMs = job.output?.duration_ms ?? null;
-  if (env.ENGINE_URL) {
+  if (hasEngine(env)) {
     try {
       const url = await signBlobUrl(env.SIGNING_SECRET, origin, signed.keys.out, 'GET', 600);
       durationMs = (await probeUrl(env, url)).duration_ms ?? durationMs;
@@ -179,7 +191,12 @@ export async function sendWebhook(
 ): Promise<number> {
   const r = await user.getRender(renderId);
   if (!r) throw new NonRetryableError(`render ${renderId} vanished`);
-  const body = JSON.stringify({ event: `render.${r.status}`, data: await renderStatusView(env, origin, r) });
+  // Sent after the render is marked, so it is done or failed (a cancelled render is failed).
+  const payload: RenderWebhookBody = {
+    event: r.status === 'done' ? 'render.done' : 'render.failed',
+    data: await renderStatusView(env, origin, r),
+  };
+  const body = JSON.stringify(payload);
   // Checked again here, not only at POST time: redirects are refused, and the check list may have grown.
   const res = await fetchOutbound('webhook_url', url, {
     method: 'POST',

@@ -6,11 +6,12 @@
  * undo and redo to a version just previewed answer at once; older ones are deleted (and stopped).
  */
 import { type Draft, DraftSchema, TrackType } from '../draft/schema.ts';
+import type { UserClient } from '../durable/user-stub.ts';
+import { EngineRejected, EngineUnavailable, formatJobRef, parseJobRef } from '../lib/engine-client.ts';
 import { AppError, ErrorCode } from '../lib/errors.ts';
 import { sha256Hex } from '../lib/ids.ts';
 import { signBlobUrl } from '../lib/signing.ts';
-import type { UserClient } from '../lib/user-stub.ts';
-import { cancelEngineJob, EngineRejected, EngineUnavailable, getEngineJob, startEngineRender } from './engine-jobs.ts';
+import { cancelEngineJob, getEngineJob, startEngineRender } from './engine-jobs.ts';
 import { signInputs } from './pipeline.ts';
 
 export const PREVIEW_SHORT_SIDE = 360;
@@ -97,9 +98,9 @@ export async function ensurePreview(
   if (await env.MEDIA.head(keys.out)) return done();
   const marker = await env.MEDIA.get(keys.job);
   if (marker) {
-    const jobId = await marker.text();
+    const jobRef = parseJobRef(await marker.text(), env);
     try {
-      const state = await getEngineJob(env, jobId);
+      const state = await getEngineJob(env, jobRef);
       if (state?.status === 'done') return done();
       if (state && state.status !== 'failed' && state.status !== 'cancelled') return view({ progress: state.progress });
       // Failed, or forgotten by a restarted engine: forget it too, so the next request starts afresh.
@@ -114,13 +115,13 @@ export async function ensurePreview(
   await checkRunningPreviews(env, userId);
   try {
     const inputs = await signInputs(small, await user.listMedia(sessionId), (k) => sign(k, 'GET'));
-    const jobId = await startEngineRender(env, {
+    const ref = await startEngineRender(env, {
       draft: small,
       inputs,
       output: { url: await sign(keys.out, 'PUT'), poster_url: await sign(keys.poster, 'PUT') },
       preset: 'ultrafast',
     });
-    await env.MEDIA.put(keys.job, jobId);
+    await env.MEDIA.put(keys.job, formatJobRef(ref));
   } catch (err) {
     if (err instanceof EngineUnavailable || err instanceof EngineRejected)
       return view({ status: 'failed', error: err.message });
@@ -164,7 +165,7 @@ async function dropOldPreviews(env: Env, prefix: string): Promise<void> {
   const drop = [...versions.values()].sort((a, b) => b.at - a.at).slice(KEEP_PER_SESSION - 1);
   for (const job of drop.flatMap((v) => v.keys.filter((k) => k.endsWith('.job')))) {
     const jobId = await (await env.MEDIA.get(job))?.text();
-    if (jobId) await cancelEngineJob(env, jobId).catch(() => undefined);
+    if (jobId) await cancelEngineJob(env, parseJobRef(jobId, env)).catch(() => undefined);
   }
   const keys = drop.flatMap((v) => v.keys);
   if (keys.length) await env.MEDIA.delete(keys);

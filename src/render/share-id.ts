@@ -1,5 +1,5 @@
+import { USER_ID_PATTERN } from '../lib/auth.ts';
 import { toBase64Url } from '../lib/ids.ts';
-import { USER_ID_PATTERN } from '../lib/user-stub.ts';
 
 /**
  * Share ids must lead to the owner's Durable Object without auth and without a global table,

@@ -1,10 +1,19 @@
 import { z } from 'zod';
-import { computeDurationMs, type Draft, DraftSchema, referencedMedia, TrackType } from '../draft/schema.ts';
+import {
+  emptyDraftProblem,
+  misplacedMediaProblem,
+  oddSizeProblem,
+  renderDurationMs,
+  unknownMedia,
+  unknownMediaProblem,
+} from '../draft/checks.ts';
+import { type Draft, DraftSchema, TrackType } from '../draft/schema.ts';
 import type { RenderOutputSpec } from '../durable/renders.ts';
+import { userStub } from '../durable/user-stub.ts';
 import { signedBindUrl } from '../lib/bind-link.ts';
 import { assertPlanAllows, renderCostCredits } from '../lib/cost.ts';
+import { hasEngine, parseJobRef } from '../lib/engine-client.ts';
 import { AppError, ErrorCode } from '../lib/errors.ts';
-import { userStub } from '../lib/user-stub.ts';
 import { parseWith } from '../lib/validate.ts';
 import { cancelEngineJob } from './engine-jobs.ts';
 import { type RenderParams, renderInstanceId } from './render-keys.ts';
@@ -60,33 +69,24 @@ export async function startRender(
   const id = parseWith(RenderId, args.id, 'render id');
   const draft = parseWith(DraftSchema, args.draft, 'draft');
   const output = parseWith(RenderOutput, args.output ?? undefined, 'output');
-  const durationMs = draft.d > 0 ? draft.d : computeDurationMs(draft);
-  if (durationMs <= 0 || draft.t.every((t) => t.sg.length === 0)) {
-    throw new AppError(
-      ErrorCode.BAD_REQUEST,
-      'Invalid draft: it is empty (no segments, duration 0): nothing to render',
-    );
-  }
+  const durationMs = renderDurationMs(draft);
+  refuseIf(emptyDraftProblem(draft));
   const user = userStub(env, userId);
   const existing = await user.getRender(id);
   if (!existing) {
-    // H.264 in yuv420p needs even sizes; the engine would refuse the render only once it runs.
-    for (const side of ['w', 'h'] as const) {
-      if (draft[side] % 2 !== 0)
-        throw new AppError(ErrorCode.BAD_REQUEST, `Invalid draft: field \`draft.${side}\`: must be even`);
-    }
+    refuseIf(oddSizeProblem(draft));
     assertPlanAllows('free', draft.w, draft.h);
     const kinds = new Map((await user.listMedia(args.sessionId)).map((m) => [m.media_id, m.kind]));
-    const unknown = referencedMedia(draft).filter((m) => !kinds.has(m));
+    const kindOf = (mediaId: string) => kinds.get(mediaId);
+    const unknown = unknownMedia(draft, kindOf);
     if (unknown.length) {
       throw new AppError(
         ErrorCode.BAD_REQUEST,
-        `Invalid draft: unknown media ${unknown.join(', ')} (not uploaded to session ${args.sessionId})`,
+        `Invalid draft: ${unknownMediaProblem(unknown)} (not uploaded to session ${args.sessionId})`,
         { unknown_media: unknown },
       );
     }
-    const misplaced = misplacedMedia(draft, kinds);
-    if (misplaced) throw new AppError(ErrorCode.BAD_REQUEST, `Invalid draft: ${misplaced}`);
+    refuseIf(misplacedMediaProblem(draft, kindOf));
   }
   const { render, created } = await user.createRender({
     renderId: id,
@@ -121,21 +121,12 @@ export async function startRender(
 const ORPHAN_AFTER_MS = 30_000;
 
 /**
- * The engine refuses these too, but only once the render runs: caught here they are a 400 naming
- * the field instead of a render that is accepted, frozen and then fails.
+ * The engine refuses these too (the same checks, src/draft/checks.ts), but only once the render
+ * runs: caught here they are a 400 naming the field instead of a render that is accepted, frozen
+ * and then fails.
  */
-function misplacedMedia(draft: Draft, kinds: Map<string, string>): string | null {
-  for (const [ti, track] of draft.t.entries()) {
-    if (track.tt === TrackType.text) continue;
-    for (const [si, seg] of track.sg.entries()) {
-      const kind = kinds.get(seg.src);
-      if (track.tt === TrackType.video && kind === 'audio')
-        return `draft.t.${ti}.sg.${si}.src: ${seg.src} is audio on a video track`;
-      if (track.tt === TrackType.audio && kind === 'image')
-        return `draft.t.${ti}.sg.${si}.src: ${seg.src} is an image on an audio track`;
-    }
-  }
-  return null;
+function refuseIf(problem: string | null): void {
+  if (problem) throw new AppError(ErrorCode.BAD_REQUEST, `Invalid draft: ${problem}`);
 }
 
 /** Creates the render's instance once; a second create of the same id throws, which means "already started". */
@@ -186,8 +177,8 @@ export async function cancelRender(
   const { render, cancelled } = await userStub(env, userId).cancelRender(renderId);
   if (!render) throw new AppError(ErrorCode.NOT_FOUND, `Render ${renderId} not found`);
   // The workflow sees the cancellation at its next poll and winds down (webhook included).
-  if (cancelled && render.job_id && env.ENGINE_URL) {
-    await cancelEngineJob(env, render.job_id).catch(() => undefined);
+  if (cancelled && render.job_id && hasEngine(env)) {
+    await cancelEngineJob(env, parseJobRef(render.job_id, env)).catch(() => undefined);
   }
   return renderStatusView(env, origin, render);
 }

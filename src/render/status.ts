@@ -1,23 +1,9 @@
 import type { RenderRecord } from '../durable/renders.ts';
 import { signBlobUrl } from '../lib/signing.ts';
 import { downloadTtlS } from './render-keys.ts';
+import type { GeneratedMedia, RenderStatusView } from './status-schema.ts';
 
-/** The poll answer of docs/api.md: `{render_id, status, progress, url?, share_url?, expires_at?, error?}`. */
-export interface RenderStatusView {
-  render_id: string;
-  status: RenderRecord['status'];
-  progress: number;
-  url?: string;
-  share_url?: string;
-  expires_at?: number;
-  error?: string;
-  captions?: { srt?: string; vtt?: string };
-  /** Signed GET URL of the poster (a representative frame, JPEG), when the engine made one. */
-  poster_url?: string;
-  duration_ms?: number;
-  size?: number;
-  created_at: number;
-}
+export type { RenderStatusView } from './status-schema.ts';
 
 export const shareUrl = (origin: string, shareId: string) => `${origin.replace(/\/$/, '')}/s/${shareId}`;
 
@@ -53,7 +39,7 @@ export async function renderStatusView(
 }
 
 /** The session's finished renders as `generated_media` of the state endpoint (newest last). */
-export async function generatedMedia(env: Env, origin: string, renders: RenderRecord[]) {
+export async function generatedMedia(env: Env, origin: string, renders: RenderRecord[]): Promise<GeneratedMedia[]> {
   const done = renders.filter((r) => r.status === 'done');
   return Promise.all(
     done.map(async (r) => ({

@@ -14,11 +14,11 @@ import { z } from 'zod';
 import type { AdkEvent } from '../agent/sse.ts';
 import type { SessionRecord } from '../durable/sessions.ts';
 import type { AppEnv } from '../lib/app-env.ts';
-import { requireAuth } from '../lib/auth.ts';
 import { AppError, ErrorCode } from '../lib/errors.ts';
 import type { RouteDoc } from '../lib/openapi-registry.ts';
 import { parseJson, parseWith } from '../lib/validate.ts';
 import { AGENT_NAME, openChatTurn, RunSseBody } from './chat-turn.ts';
+import { requireAuth } from './require-auth.ts';
 import { CreateSessionBody } from './sessions.ts';
 
 /** Our one agent; ADK's list-apps lists agent folders, ours is this name. */

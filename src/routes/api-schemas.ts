@@ -5,11 +5,15 @@
  */
 import { z } from 'zod';
 import { DraftSchema } from '../draft/schema.ts';
+import { GeneratedMedia } from '../render/status-schema.ts';
 import { UploadedMedia } from './uploads.ts';
 
 export const HealthData = z.object({
   status: z.literal('ok'),
   engine: z.enum(['ok', 'unreachable', 'not configured']),
+  engines: z
+    .object({ configured: z.number().int(), healthy: z.number().int() })
+    .describe('The engine pool (ENGINE_URLS): how many engines are configured and how many passed a health check'),
   time: z.string().describe('ISO 8601'),
 });
 
@@ -46,22 +50,6 @@ export const LedgerData = z.object({
   ),
 });
 
-/** A render as polled (GET /api/render/proxy/lambda/{render_id}) and as listed in generated_media. */
-export const RenderView = z.object({
-  render_id: z.string(),
-  status: z.enum(['queued', 'rendering', 'done', 'failed']),
-  progress: z.number().min(0).max(1),
-  url: z.string().optional().describe('signed, expiring download URL (Range supported)'),
-  share_url: z.string().optional(),
-  poster_url: z.string().optional().describe('signed URL of the poster frame (JPEG), when one was made'),
-  expires_at: z.number().optional().describe('unix ms'),
-  error: z.string().optional(),
-  captions: z.object({ srt: z.string().optional(), vtt: z.string().optional() }).optional(),
-  duration_ms: z.number().optional(),
-  size: z.number().optional(),
-  created_at: z.number().describe('unix ms'),
-});
-
 export const StateData = z.object({
   draft: DraftSchema,
   draft_version: z.number().int().describe('head of the draft history; 0 is the empty draft'),
@@ -70,9 +58,7 @@ export const StateData = z.object({
       analysis_ready: z.boolean().describe('speech analysis cached: speech edits need no engine'),
     }),
   ),
-  generated_media: z.array(
-    RenderView.extend({ kind: z.literal('video'), title: z.string(), width: z.number(), height: z.number() }),
-  ),
+  generated_media: z.array(GeneratedMedia),
 });
 
 export const BlobPutData = z.object({ key: z.string(), size: z.number(), etag: z.string().nullable() });

@@ -1,12 +1,12 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { userStub } from '../durable/user-stub.ts';
 import type { AppEnv } from '../lib/app-env.ts';
 import { hashToken, newToken, STARTER_CREDITS, TOKEN_TTL_MS, userIdForClient } from '../lib/auth.ts';
 import { ok } from '../lib/envelope.ts';
 import { AppError, ErrorCode } from '../lib/errors.ts';
 import type { RouteDoc } from '../lib/openapi-registry.ts';
 import { limitByClientIp } from '../lib/rate-limit.ts';
-import { userStub } from '../lib/user-stub.ts';
 
 const ClientId = z
   .string()

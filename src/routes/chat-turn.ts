@@ -125,6 +125,7 @@ export async function openChatTurn(c: Context<AppEnv>, parsed?: z.infer<typeof R
         },
         opts?.hotwords,
         opts?.prefer,
+        opts?.onProgress,
       ),
     render: {
       start: (draft, output) =>

@@ -4,9 +4,9 @@
  */
 import { Hono } from 'hono';
 import type { AppEnv } from '../lib/app-env.ts';
-import { requireAuth } from '../lib/auth.ts';
 import type { RouteDoc } from '../lib/openapi-registry.ts';
 import { openChatTurn, RunSseBody } from './chat-turn.ts';
+import { requireAuth } from './require-auth.ts';
 
 export { AGENT_NAME, RunSseBody } from './chat-turn.ts';
 

@@ -1,10 +1,10 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../lib/app-env.ts';
-import { requireAuth } from '../lib/auth.ts';
 import { ok } from '../lib/envelope.ts';
 import type { RouteDoc } from '../lib/openapi-registry.ts';
 import { LedgerData } from './api-schemas.ts';
+import { requireAuth } from './require-auth.ts';
 
 export const BalanceData = z.object({ available: z.number(), frozen: z.number(), total: z.number() });
 

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../lib/app-env.ts';
 import { buildOpenApi, type MountedRoute } from '../lib/openapi.ts';
-import type { RouteDoc } from '../lib/openapi-registry.ts';
+import type { RouteDoc, WebhookDoc } from '../lib/openapi-registry.ts';
 import { publicOrigin } from '../lib/signing.ts';
 
 export const openApiDocs: RouteDoc[] = [
@@ -20,11 +20,11 @@ export const openApiDocs: RouteDoc[] = [
  * router's table of routes (`routes()`, read at the first request, when every mount exists);
  * `servers` names the origin the document was fetched from.
  */
-export function openApiRoute(docs: RouteDoc[], routes: () => MountedRoute[]) {
+export function openApiRoute(docs: RouteDoc[], routes: () => MountedRoute[], webhooks: WebhookDoc[] = []) {
   const app = new Hono<AppEnv>();
   let doc: ReturnType<typeof buildOpenApi> | undefined;
   app.get('/', (c) => {
-    doc ??= buildOpenApi([...docs, ...openApiDocs], routes(), { title: 'OpenEdit API', version: '1.0.0' });
+    doc ??= buildOpenApi([...docs, ...openApiDocs], routes(), { title: 'OpenEdit API', version: '1.0.0' }, webhooks);
     return c.json({ ...doc, servers: [{ url: publicOrigin(c.env, c.req.url) }] });
   });
   return app;

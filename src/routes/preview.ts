@@ -1,12 +1,12 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../lib/app-env.ts';
-import { requireAuth } from '../lib/auth.ts';
 import { ok } from '../lib/envelope.ts';
 import type { RouteDoc } from '../lib/openapi-registry.ts';
 import { publicOrigin } from '../lib/signing.ts';
 import { parseWith } from '../lib/validate.ts';
 import { ensurePreview } from '../render/preview.ts';
+import { requireAuth } from './require-auth.ts';
 
 /**
  * `POST /api/preview/:sid`: start-or-poll the 360p proxy preview of the session's current draft

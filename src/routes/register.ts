@@ -2,8 +2,9 @@ import { Hono } from 'hono';
 import { html } from 'hono/html';
 import { z } from 'zod';
 import { REGISTRATION_CREDITS } from '../durable/registration.ts';
+import { userStub } from '../durable/user-stub.ts';
 import type { AppEnv } from '../lib/app-env.ts';
-import { requireAuth } from '../lib/auth.ts';
+import { USER_ID_PATTERN } from '../lib/auth.ts';
 import { verifyBindSignature } from '../lib/bind-link.ts';
 import { ok } from '../lib/envelope.ts';
 import { AppError, ErrorCode } from '../lib/errors.ts';
@@ -11,9 +12,9 @@ import { sha256Hex, toHex } from '../lib/ids.ts';
 import type { RouteDoc } from '../lib/openapi-registry.ts';
 import { limitByClientIp } from '../lib/rate-limit.ts';
 import { publicOrigin } from '../lib/signing.ts';
-import { USER_ID_PATTERN, userStub } from '../lib/user-stub.ts';
 import { parseJson } from '../lib/validate.ts';
 import { deliverVerification } from '../lib/verification-delivery.ts';
+import { requireAuth } from './require-auth.ts';
 import { verifyTokenHash } from './verify-email.ts';
 
 export const RegisterBody = z.object({

@@ -2,15 +2,15 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { DraftSchema } from '../draft/schema.ts';
 import type { AppEnv } from '../lib/app-env.ts';
-import { requireAuth } from '../lib/auth.ts';
 import { ok } from '../lib/envelope.ts';
 import { AppError, ErrorCode } from '../lib/errors.ts';
-import type { RouteDoc } from '../lib/openapi-registry.ts';
+import type { RouteDoc, WebhookDoc } from '../lib/openapi-registry.ts';
 import { outboundProblem, outboundRefused } from '../lib/outbound-url.ts';
 import { publicOrigin } from '../lib/signing.ts';
 import { parseJson } from '../lib/validate.ts';
 import { cancelRender, getRenderStatus, RenderId, RenderOutput, startRender } from '../render/start-render.ts';
-import { RenderView } from './api-schemas.ts';
+import { RenderStatusView, RenderWebhookBody } from '../render/status-schema.ts';
+import { requireAuth } from './require-auth.ts';
 
 export const RenderBody = z.object({
   id: RenderId,
@@ -74,7 +74,7 @@ export const renderDocs: RouteDoc[] = [
     operationId: 'getRender',
     summary: 'Poll a render: status, progress, download and share links when done (404 for unknown ids)',
     auth: true,
-    data: RenderView,
+    data: RenderStatusView,
     tags: ['render'],
   },
   {
@@ -83,7 +83,23 @@ export const renderDocs: RouteDoc[] = [
     operationId: 'cancelRender',
     summary: 'Cancel an unfinished render: its frozen credits come back; a finished render is left as it is',
     auth: true,
-    data: RenderView,
+    data: RenderStatusView,
     tags: ['render'],
+  },
+];
+
+export const renderWebhooks: WebhookDoc[] = [
+  {
+    name: 'renderFinished',
+    summary: "POSTed once to a render's webhook_url when it is done or failed (docs/rendering.md#webhook)",
+    body: RenderWebhookBody,
+    headers: [
+      {
+        name: 'X-Signature',
+        required: true,
+        description: 'hex HMAC-SHA256 of the exact body with SIGNING_SECRET: verify it before trusting the body',
+      },
+      { name: 'X-Render-Id', required: true, description: 'the render id' },
+    ],
   },
 ];

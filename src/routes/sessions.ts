@@ -1,13 +1,14 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../lib/app-env.ts';
-import { requireAuth } from '../lib/auth.ts';
+import { hasEngine, parseJobRef } from '../lib/engine-client.ts';
 import { ok } from '../lib/envelope.ts';
 import type { RouteDoc } from '../lib/openapi-registry.ts';
-import { stripBidiControls } from '../lib/upload/names.ts';
 import { parseJson, parseWith } from '../lib/validate.ts';
 import { cancelEngineJob } from '../render/engine-jobs.ts';
+import { stripBidiControls } from '../uploads/names.ts';
 import { SessionDeleted, SessionListData } from './api-schemas.ts';
+import { requireAuth } from './require-auth.ts';
 
 // Both optional; null (how many clients send "not set") means the default too.
 export const CreateSessionBody = z.object({
@@ -69,8 +70,10 @@ sessions.get('/sessions/:sid/chat', requireAuth, async (c) => {
 sessions.delete('/sessions/:sid', requireAuth, async (c) => {
   const { deleted, objects, cancelled_jobs } = await c.var.user.deleteSession(c.req.param('sid'));
   // Renders still running were cancelled (credits back); stop their engine jobs, best effort.
-  if (c.env.ENGINE_URL)
-    await Promise.all(cancelled_jobs.map((id) => cancelEngineJob(c.env, id).catch(() => undefined)));
+  if (hasEngine(c.env))
+    await Promise.all(
+      cancelled_jobs.map((ref) => cancelEngineJob(c.env, parseJobRef(ref, c.env)).catch(() => undefined)),
+    );
   return ok(c, { deleted, objects });
 });
 

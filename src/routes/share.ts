@@ -1,10 +1,10 @@
 import { type Context, Hono } from 'hono';
 import type { RenderRecord } from '../durable/renders.ts';
+import { userStub } from '../durable/user-stub.ts';
 import type { AppEnv } from '../lib/app-env.ts';
 import type { RouteDoc } from '../lib/openapi-registry.ts';
 import { serveObject } from '../lib/serve-object.ts';
 import { publicOrigin, signBlobUrl } from '../lib/signing.ts';
-import { userStub } from '../lib/user-stub.ts';
 import { posterSize } from '../render/poster-size.ts';
 import { downloadTtlS } from '../render/render-keys.ts';
 import { userIdFromShareId } from '../render/share-id.ts';

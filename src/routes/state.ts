@@ -2,12 +2,12 @@ import { Hono } from 'hono';
 import { analysisKey } from '../agent/analysis.ts';
 import { publicMedia } from '../durable/media.ts';
 import type { AppEnv } from '../lib/app-env.ts';
-import { requireAuth } from '../lib/auth.ts';
 import { ok } from '../lib/envelope.ts';
 import type { RouteDoc } from '../lib/openapi-registry.ts';
 import { publicOrigin } from '../lib/signing.ts';
 import { generatedMedia } from '../render/status.ts';
 import { StateData } from './api-schemas.ts';
+import { requireAuth } from './require-auth.ts';
 
 export const state = new Hono<AppEnv>();
 state.use('*', requireAuth);

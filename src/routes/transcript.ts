@@ -12,17 +12,17 @@ import { cutWords } from '../draft/ops/cut-words.ts';
 import { restoreWords } from '../draft/ops/restore-words.ts';
 import { type EditOp, OpError } from '../draft/ops/types.ts';
 import type { Draft } from '../draft/schema.ts';
+import type { UserClient } from '../durable/user-stub.ts';
 import type { AppEnv } from '../lib/app-env.ts';
-import { requireAuth } from '../lib/auth.ts';
 import { ok } from '../lib/envelope.ts';
 import { AppError, ErrorCode } from '../lib/errors.ts';
 import type { RouteDoc } from '../lib/openapi-registry.ts';
-import type { UserClient } from '../lib/user-stub.ts';
 import { parseJson, parseWith } from '../lib/validate.ts';
 import { buildTranscript } from '../transcript/build.ts';
 import { toCues, toSrt, toText, toVtt } from '../transcript/formats.ts';
 import { loadTranscriptSource, type TranscriptSource } from '../transcript/load.ts';
 import { parseScriptFile } from '../transcript/subtitle-file.ts';
+import { requireAuth } from './require-auth.ts';
 
 const Query = z.object({ format: z.enum(['json', 'txt', 'srt', 'vtt']).default('json') });
 

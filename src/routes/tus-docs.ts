@@ -1,7 +1,7 @@
 /** The OpenAPI description of the tus routes (tus.ts): headers, 201/204 answers, no bodies. */
 import { BINARY, type RouteDoc } from '../lib/openapi-registry.ts';
-import { MAX_UPLOAD_BYTES } from '../lib/upload/limits.ts';
-import { TUS_CONTENT_TYPE } from '../lib/upload/tus-protocol.ts';
+import { MAX_UPLOAD_BYTES } from '../uploads/limits.ts';
+import { TUS_CONTENT_TYPE } from '../uploads/tus-protocol.ts';
 import { UploadData } from './uploads.ts';
 
 const tusErrors =

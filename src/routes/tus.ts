@@ -4,16 +4,15 @@ import { createMiddleware } from 'hono/factory';
 import { publicMedia } from '../durable/media.ts';
 import { releaseTusStorage } from '../durable/tus-uploads.ts';
 import type { AppEnv } from '../lib/app-env.ts';
-import { requireAuth } from '../lib/auth.ts';
 import { ok } from '../lib/envelope.ts';
 import { AppError, ErrorCode } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
 import { publicOrigin } from '../lib/signing.ts';
-import { drainBody } from '../lib/upload/body.ts';
-import { MAX_UPLOAD_BYTES, tooLarge, unsupported } from '../lib/upload/limits.ts';
-import { displayName, mediaKey } from '../lib/upload/names.ts';
-import { prewarmAnalysis } from '../lib/upload/prewarm.ts';
-import { completeTusUpload } from '../lib/upload/tus-complete.ts';
+import { drainBody } from '../uploads/body.ts';
+import { MAX_UPLOAD_BYTES, tooLarge, unsupported } from '../uploads/limits.ts';
+import { displayName, mediaKey } from '../uploads/names.ts';
+import { prewarmAnalysis } from '../uploads/prewarm.ts';
+import { completeTusUpload } from '../uploads/tus-complete.ts';
 import {
   byteCountHeader,
   parseUploadMetadata,
@@ -21,8 +20,9 @@ import {
   TUS_VERSION,
   tusDiscoveryHeaders,
   tusProtocolError,
-} from '../lib/upload/tus-protocol.ts';
-import { TusPatchWriter } from '../lib/upload/tus-writer.ts';
+} from '../uploads/tus-protocol.ts';
+import { TusPatchWriter } from '../uploads/tus-writer.ts';
+import { requireAuth } from './require-auth.ts';
 
 type Ctx = Context<AppEnv>;
 

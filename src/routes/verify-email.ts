@@ -1,12 +1,13 @@
 import { Hono } from 'hono';
 import { html } from 'hono/html';
 import { REGISTRATION_CREDITS } from '../durable/registration.ts';
+import { userStub } from '../durable/user-stub.ts';
 import type { AppEnv } from '../lib/app-env.ts';
+import { USER_ID_PATTERN } from '../lib/auth.ts';
 import { ok } from '../lib/envelope.ts';
 import { AppError, ErrorCode, HTTP_STATUS } from '../lib/errors.ts';
 import { sha256Hex } from '../lib/ids.ts';
 import type { RouteDoc } from '../lib/openapi-registry.ts';
-import { USER_ID_PATTERN, userStub } from '../lib/user-stub.ts';
 
 /** Tokens are stored hashed: a copy of the user's database does not hold usable links. */
 export const verifyTokenHash = (token: string) => sha256Hex(`email-verify:${token}`);

@@ -9,9 +9,9 @@ import { mainTrackSources } from '../draft/ops/timeline.ts';
 import type { MediaAnalysis } from '../draft/ops/types.ts';
 import type { Draft } from '../draft/schema.ts';
 import type { MediaRecord } from '../durable/media.ts';
+import type { UserClient } from '../durable/user-stub.ts';
 import { analysisCostCredits } from '../lib/cost.ts';
 import { AnalyseResult } from '../lib/engine-protocol.ts';
-import type { UserClient } from '../lib/user-stub.ts';
 
 /** Whisper base on 2 cores analyses at about 0.1× real time; the estimate errs long. */
 const ESTIMATE_RTF = 0.15;

@@ -1,7 +1,8 @@
 import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep, type WorkflowStepConfig } from 'cloudflare:workers';
 import { NonRetryableError } from 'cloudflare:workflows';
+import { userStub } from '../durable/user-stub.ts';
+import { parseJobRef } from '../lib/engine-client.ts';
 import { AppError } from '../lib/errors.ts';
-import { userStub } from '../lib/user-stub.ts';
 import { cancelEngineJob } from '../render/engine-jobs.ts';
 import {
   LOST_POLLS_LIMIT,
@@ -119,7 +120,7 @@ export class RenderWorkflow extends WorkflowEntrypoint<Env, RenderParams> {
         const delay = pollDelayMs(polls, timeoutMs);
         if (waitedMs + delay > timeoutMs) {
           await step.do('cancel engine job', QUICK, async () => {
-            await cancelEngineJob(this.env, jobId).catch(() => undefined);
+            await cancelEngineJob(this.env, parseJobRef(jobId, this.env)).catch(() => undefined);
             return true;
           });
           throw new Error(`The render timed out after ${Math.round(waitedMs / 1000)} s`);
@@ -132,7 +133,7 @@ export class RenderWorkflow extends WorkflowEntrypoint<Env, RenderParams> {
         const current = await user.noteRenderProgress(renderId, unanswered ? 0 : state.progress);
         if (current === 'failed') {
           await step.do('cancel engine job', QUICK, async () => {
-            await cancelEngineJob(this.env, jobId).catch(() => undefined);
+            await cancelEngineJob(this.env, parseJobRef(jobId, this.env)).catch(() => undefined);
             return true;
           });
           throw new Error('Cancelled by the user; credits returned');
@@ -152,7 +153,7 @@ export class RenderWorkflow extends WorkflowEntrypoint<Env, RenderParams> {
       // A silent engine may only be overloaded: stop its job (best effort) so two never write the same output.
       if (!gone) {
         await step.do(`cancel engine job (attempt ${attempt})`, QUICK, async () => {
-          await cancelEngineJob(this.env, jobId).catch(() => undefined);
+          await cancelEngineJob(this.env, parseJobRef(jobId, this.env)).catch(() => undefined);
           return true;
         });
       }

@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import type { RenderStatusView } from '../../src/render/status-schema.ts';
 
 export const exec = promisify(execFile);
 
@@ -37,17 +38,8 @@ export async function makeClip(dir = mkdtempSync(join(tmpdir(), 'openedit-clip-'
   return path;
 }
 
-export interface RenderStatus {
-  render_id: string;
-  status: string;
-  progress: number;
-  url?: string;
-  share_url?: string;
-  expires_at?: number;
-  error?: string;
-  captions?: { srt?: string; vtt?: string };
-  poster_url?: string;
-}
+/** The poll answer (src/render/status-schema.ts); `created_at` and the rest come once polled. */
+export type RenderStatus = Pick<RenderStatusView, 'render_id' | 'status' | 'progress'> & Partial<RenderStatusView>;
 
 export interface RenderedClip {
   token: string;
@@ -67,6 +59,8 @@ export async function renderClip(
     size?: { w: number; h: number };
     /** Runs once the render is accepted, before polling (e.g. to kill the engine mid-render). */
     afterStart?: () => Promise<void>;
+    /** Runs once the clip is uploaded, before the render is asked for (e.g. to start renders together). */
+    beforeRender?: () => Promise<void>;
   } = {},
 ): Promise<RenderedClip> {
   const minted = await api<{ token: string; user_id: string }>(baseUrl, '/api/auth/anonymous-token', {
@@ -113,8 +107,9 @@ export async function renderClip(
       },
     ],
   };
-  const renderId = `render_${Date.now()}`;
-  const started = await api<{ render_id: string; status: string }>(baseUrl, '/api/render/proxy/lambda', {
+  await opts.beforeRender?.();
+  const renderId = `render_${Date.now()}_${Math.random().toString(36).slice(2, 8)}`;
+  const started = await api<Pick<RenderStatusView, 'render_id' | 'status'>>(baseUrl, '/api/render/proxy/lambda', {
     method: 'POST',
     token,
     headers: { 'content-type': 'application/json' },

@@ -26,6 +26,8 @@ export function devVar(name: string): string {
 export interface Stack {
   baseUrl: string;
   engineUrl: string;
+  /** Every engine started (ENGINE_INSTANCES; the first is engineUrl). */
+  engineUrls: string[];
   /** scripts/start.mjs's pid, and the pids of the process groups it started (Worker, engine). */
   pid: number;
   childPids: number[];
@@ -40,6 +42,8 @@ export interface StackOptions {
   /** Extra environment for the Worker and engine (e.g. ENGINE_X264_PRESET). */
   env?: Record<string, string>;
   readyTimeoutMs?: number;
+  /** Engines to start (scripts/start.mjs ENGINE_INSTANCES), on consecutive ports; default 1. */
+  engineInstances?: number;
 }
 
 export function freePort(): Promise<number> {
@@ -61,12 +65,30 @@ function killGroup(pid: number | undefined, sig: NodeJS.Signals): void {
   } catch {}
 }
 
+async function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+}
+
+/** The first of `n` consecutive free ports, none of them `avoid`. */
+async function freePortRun(n: number, avoid: number): Promise<number> {
+  for (;;) {
+    const first = await freePort();
+    const ports = Array.from({ length: n }, (_, i) => first + i);
+    if (ports.includes(avoid) || ports.some((p) => p > 65535)) continue;
+    if ((await Promise.all(ports.map(portFree))).every(Boolean)) return first;
+  }
+}
+
 const exited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
 
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const port = await freePort();
-  let enginePort = await freePort();
-  while (enginePort === port) enginePort = await freePort();
+  const engineInstances = opts.engineInstances ?? 1;
+  const enginePort = await freePortRun(engineInstances, port);
   const stateDir = mkdtempSync(join(tmpdir(), 'openedit-stack-'));
   const readyTimeoutMs = opts.readyTimeoutMs ?? 120_000;
 
@@ -80,6 +102,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       ...opts.env,
       PORT: String(port),
       ENGINE_PORT: String(enginePort),
+      ENGINE_INSTANCES: String(engineInstances),
       OPENEDIT_STATE_DIR: join(stateDir, 'wrangler'),
       ENGINE_CACHE_DIR: join(stateDir, 'engine-cache'),
       STACK_READY_TIMEOUT_MS: String(readyTimeoutMs),
@@ -135,6 +158,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     engineUrl: `http://127.0.0.1:${enginePort}`,
+    engineUrls: Array.from({ length: engineInstances }, (_, i) => `http://127.0.0.1:${enginePort + i}`),
     pid: child.pid!,
     childPids,
     exited: exitedPromise,

@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import type { AdkEvent } from '../../src/agent/sse.ts';
-import { userStub } from '../../src/lib/user-stub.ts';
+import { userStub } from '../../src/durable/user-stub.ts';
 import { addClip, events, isFinalResponse, message, runSse } from './chat-fixtures.ts';
 import { call, mintToken } from './helpers.ts';
 

@@ -52,7 +52,10 @@ describe('analysis on demand', () => {
       'en',
     ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TurnError);
-    expect(err).toMatchObject({ code: 'ENGINE_UNAVAILABLE', message: expect.stringMatching(/ENGINE_URL is empty/) });
+    expect(err).toMatchObject({
+      code: 'ENGINE_UNAVAILABLE',
+      message: expect.stringMatching(/ENGINE_URLS and ENGINE_URL are empty/),
+    });
   });
 
   it('an unreachable engine is a clear error too; a corrupt cache entry is ignored', async () => {

@@ -6,8 +6,8 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { AnalysisNeedsCredits, analyseMedia } from '../../src/agent/analysis.ts';
+import { userStub } from '../../src/durable/user-stub.ts';
 import { analysisCostCredits } from '../../src/lib/cost.ts';
-import { userStub } from '../../src/lib/user-stub.ts';
 import { mintToken } from './helpers.ts';
 
 const longMedia = (minutes: number) => ({

@@ -1,7 +1,7 @@
 import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import type { UserDO } from '../../src/durable/user-do.ts';
-import { rawUserStub, userStub } from '../../src/lib/user-stub.ts';
+import { rawUserStub, userStub } from '../../src/durable/user-stub.ts';
 import { call, json, mintToken } from './helpers.ts';
 
 describe('POST /api/auth/anonymous-token', () => {

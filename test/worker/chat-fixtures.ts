@@ -3,7 +3,7 @@ import { env } from 'cloudflare:test';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { expect } from 'vitest';
 import type { AdkEvent } from '../../src/agent/sse.ts';
-import { userStub } from '../../src/lib/user-stub.ts';
+import { userStub } from '../../src/durable/user-stub.ts';
 import { call } from './helpers.ts';
 
 /** A 10 s 1920×1080 clip with sound, as an upload with a working probe would have left it. */

@@ -1,8 +1,8 @@
 import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import type { UserDO } from '../../src/durable/user-do.ts';
+import { rawUserStub, userStub } from '../../src/durable/user-stub.ts';
 import { sha256Hex } from '../../src/lib/ids.ts';
-import { rawUserStub, userStub } from '../../src/lib/user-stub.ts';
 import { addClip, events, isFinalResponse, message, runSse } from './chat-fixtures.ts';
 import { userWithSession } from './helpers.ts';
 

@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { userStub } from '../../src/lib/user-stub.ts';
+import { userStub } from '../../src/durable/user-stub.ts';
 import { call, json, mintToken } from './helpers.ts';
 
 describe('credits ledger', () => {

@@ -7,7 +7,7 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { analysisKey } from '../../src/agent/analysis.ts';
-import { userStub } from '../../src/lib/user-stub.ts';
+import { userStub } from '../../src/durable/user-stub.ts';
 import { BASE, call, json, newSession } from './helpers.ts';
 import { expectBalanced, postRender, userWithClip, userWithDoneRender } from './render-helpers.ts';
 import * as fx from './uploads-fixtures.ts';

@@ -5,7 +5,8 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { analyseMedia } from '../../src/agent/analysis.ts';
-import { EngineUnavailable, getEngineJob, startEngineRender } from '../../src/render/engine-jobs.ts';
+import { EngineUnavailable } from '../../src/lib/engine-client.ts';
+import { getEngineJob, startEngineRender } from '../../src/render/engine-jobs.ts';
 
 const ENGINE = 'http://127.0.0.1:9'; // nothing listens on the discard port: the fetch fails at once
 /** The error a call rejects with (the test fails on the assertions if it resolves). */
@@ -32,7 +33,7 @@ describe('engine failures as users see them', () => {
 
   it('render steps: EngineUnavailable says only that the engine did not answer', async () => {
     for (const call of [
-      () => getEngineJob({ ...env, ENGINE_URL: ENGINE }, 'job_1'),
+      () => getEngineJob({ ...env, ENGINE_URL: ENGINE }, { engine: ENGINE, jobId: 'job_1' }),
       () =>
         startEngineRender(
           { ...env, ENGINE_URL: ENGINE },

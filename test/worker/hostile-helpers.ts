@@ -1,7 +1,7 @@
 /** The hostile corpus's one assertion: a refused request left ledger, balance, draft and media as they were. */
 import { env } from 'cloudflare:test';
 import { expect } from 'vitest';
-import { userStub } from '../../src/lib/user-stub.ts';
+import { userStub } from '../../src/durable/user-stub.ts';
 import { call, json } from './helpers.ts';
 import { expectBalanced } from './render-helpers.ts';
 

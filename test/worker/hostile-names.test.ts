@@ -4,7 +4,7 @@
  * read "clipexe.jpg"); the rest of the name stays as written.
  */
 import { describe, expect, it } from 'vitest';
-import { stripBidiControls } from '../../src/lib/upload/names.ts';
+import { stripBidiControls } from '../../src/uploads/names.ts';
 import { call, json, mintToken, newSession, userWithSession } from './helpers.ts';
 import * as fx from './uploads-fixtures.ts';
 

@@ -5,8 +5,8 @@
  */
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import { userStub } from '../../src/durable/user-stub.ts';
 import { signedBindUrl } from '../../src/lib/bind-link.ts';
-import { userStub } from '../../src/lib/user-stub.ts';
 import { call, json, mintToken } from './helpers.ts';
 import { expectBalanced } from './render-helpers.ts';
 

@@ -6,8 +6,8 @@
 import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import type { UserDO } from '../../src/durable/user-do.ts';
+import { rawUserStub, userStub } from '../../src/durable/user-stub.ts';
 import { AppError } from '../../src/lib/errors.ts';
-import { rawUserStub, userStub } from '../../src/lib/user-stub.ts';
 import { deliverVerification } from '../../src/lib/verification-delivery.ts';
 import { json, mintToken } from './helpers.ts';
 import { expectBalanced } from './render-helpers.ts';

@@ -11,7 +11,11 @@ type Op = {
   requestBody?: { content: Record<string, { schema: Record<string, unknown> }> };
   responses: Record<string, { content?: Record<string, { schema: Record<string, unknown> }>; headers?: object }>;
 };
-type Doc = { servers: { url: string }[]; paths: Record<string, Record<string, Op>> };
+type Doc = {
+  servers: { url: string }[];
+  paths: Record<string, Record<string, Op>>;
+  webhooks: Record<string, Record<string, Op>>;
+};
 
 async function openapi(): Promise<Doc> {
   const res = await call('/openapi.json');
@@ -115,6 +119,16 @@ describe('GET /openapi.json', () => {
     expect(JSON.stringify(data('/api/state/nemo_agent/me/{sid}/latest'))).toContain('draft_version');
     expect(JSON.stringify(data('/api/credits/ledger'))).toContain('refund');
     expect(JSON.stringify(data('/api/render/proxy/lambda/{render_id}'))).toContain('share_url');
+    // The webhook body is the same render-status schema (src/render/status-schema.ts) under `data`.
+    const hook = doc.webhooks.renderFinished!.post!;
+    const hookBody = hook.requestBody!.content['application/json']!.schema as {
+      properties: { event: object; data: object };
+    };
+    expect({ anyOf: [hookBody.properties.data, { type: 'null' }] }).toEqual(
+      data('/api/render/proxy/lambda/{render_id}'),
+    );
+    expect(hookBody.properties.event).toMatchObject({ enum: ['render.done', 'render.failed'] });
+    expect(hook.parameters.map((x) => x.name)).toEqual(['X-Signature', 'X-Render-Id']);
 
     const u = await userWithSession();
     await addClip(u.user_id, u.session_id, 'med_oas01', 'hash_oas_01');

@@ -5,7 +5,7 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { DraftSchema } from '../../src/draft/schema.ts';
-import { userStub } from '../../src/lib/user-stub.ts';
+import { userStub } from '../../src/durable/user-stub.ts';
 import { MAX_RUNNING_PREVIEWS, PREVIEW_MAX_MS, previewDraft, previewPrefix } from '../../src/render/preview.ts';
 import { call, json, mintToken, userWithSession } from './helpers.ts';
 import { draftOf, userWithClip } from './render-helpers.ts';

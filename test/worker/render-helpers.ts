@@ -1,7 +1,8 @@
 import { env, introspectWorkflowInstance } from 'cloudflare:test';
 import { expect } from 'vitest';
-import { userStub } from '../../src/lib/user-stub.ts';
+import { userStub } from '../../src/durable/user-stub.ts';
 import { renderInstanceId, renderKeys } from '../../src/render/render-keys.ts';
+import { RenderStatusView } from '../../src/render/status-schema.ts';
 import { call, json, userWithSession } from './helpers.ts';
 
 /** Render tests: a user with a session holding one uploaded clip (row + object), as an upload leaves it. */
@@ -119,5 +120,7 @@ export async function userWithDoneRender(
   await wf.waitForStatus('complete');
   const p = await poll(u.token, renderId);
   expect(p.data.status).toBe('done');
+  // The answer is exactly the one published render-status schema: no field more, none mistyped.
+  expect(RenderStatusView.strict().parse(p.data)).toEqual(p.data);
   return { ...u, renderId, status: p.data };
 }

@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:test';
 import { NonRetryableError } from 'cloudflare:workflows';
 import { describe, expect, it } from 'vitest';
-import { userStub } from '../../src/lib/user-stub.ts';
+import { userStub } from '../../src/durable/user-stub.ts';
 import { renderInstanceId } from '../../src/render/render-keys.ts';
 import { RenderBody } from '../../src/routes/render.ts';
 import { call, json, mintToken } from './helpers.ts';
@@ -417,7 +417,7 @@ describe('POST /api/render/proxy/lambda refusals', () => {
       draft: { ...draftOf(u.mediaId), w: 641, h: 360 },
     });
     expect(res.status).toBe(400);
-    expect((await json(res)).message).toMatch(/field `draft\.w`: must be even/);
+    expect((await json(res)).message).toBe('Invalid draft: draft.w: must be even');
     expect(await expectBalanced(u.user_id)).toMatchObject({ available: 100, frozen: 0 });
   });
 

@@ -1,7 +1,7 @@
 import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import type { UserDO } from '../../src/durable/user-do.ts';
-import { rawUserStub } from '../../src/lib/user-stub.ts';
+import { rawUserStub } from '../../src/durable/user-stub.ts';
 import { makeShareId, userIdFromShareId } from '../../src/render/share-id.ts';
 import { call } from './helpers.ts';
 import { userWithDoneRender } from './render-helpers.ts';

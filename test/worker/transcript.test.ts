@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { analysisKey } from '../../src/agent/analysis.ts';
 import { addCaptions } from '../../src/draft/ops/add-captions.ts';
 import { DraftSchema } from '../../src/draft/schema.ts';
-import { userStub } from '../../src/lib/user-stub.ts';
+import { userStub } from '../../src/durable/user-stub.ts';
 import { call, json, userWithSession } from './helpers.ts';
 import { ANALYSIS, MEDIA } from './ops-fixtures.ts';
 import { mp4 } from './uploads-fixtures.ts';

@@ -2,9 +2,9 @@ import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { TUS_STALE_MS } from '../../src/durable/tus-uploads.ts';
 import type { UserDO } from '../../src/durable/user-do.ts';
+import { rawUserStub, userStub } from '../../src/durable/user-stub.ts';
 import { toHex } from '../../src/lib/ids.ts';
-import { MAX_UPLOAD_BYTES } from '../../src/lib/upload/limits.ts';
-import { rawUserStub, userStub } from '../../src/lib/user-stub.ts';
+import { MAX_UPLOAD_BYTES } from '../../src/uploads/limits.ts';
 import { call, json, userWithSession } from './helpers.ts';
 import * as fx from './uploads-fixtures.ts';
 

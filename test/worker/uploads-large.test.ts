@@ -1,8 +1,8 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import { userStub } from '../../src/durable/user-stub.ts';
 import { toHex } from '../../src/lib/ids.ts';
-import { MAX_UPLOAD_BYTES } from '../../src/lib/upload/limits.ts';
-import { userStub } from '../../src/lib/user-stub.ts';
+import { MAX_UPLOAD_BYTES } from '../../src/uploads/limits.ts';
 import { call, json, userWithSession } from './helpers.ts';
 import { ftyp, moov } from './uploads-fixtures.ts';
 

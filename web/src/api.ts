@@ -2,6 +2,8 @@
  * The API as the editor uses it: envelopes unwrapped, the token kept in localStorage and minted
  * again (same X-Client-Id, so the same user and projects come back) when the service says 1001.
  */
+import type { TrackTypeCode } from '../../src/draft/track-type.ts';
+
 const TOKEN_KEY = 'openedit.token';
 const CLIENT_KEY = 'openedit.clientId';
 
@@ -97,7 +99,7 @@ export interface Segment {
 }
 export interface Track {
   id: string;
-  tt: 0 | 1 | 7;
+  tt: TrackTypeCode;
   m: { name?: string; kind?: string };
   sg: Segment[];
 }

@@ -2,6 +2,8 @@
  * The editor at `/`: projects (sessions), uploads, the chat that edits, the timeline and preview
  * of the current cut, undo/redo and export. Everything goes through the public HTTP API.
  */
+
+import { TrackType } from '../../src/draft/track-type.ts';
 import { ApiError, api, type SessionInfo, type SessionState } from './api.ts';
 import { chatBusy, loadHistory, send } from './chat-panel.ts';
 import { $, h, toast } from './dom.ts';
@@ -61,7 +63,7 @@ async function refreshState(): Promise<void> {
   void refreshTranscript(sid);
   void refreshPreview(
     sid,
-    state.draft.t.some((tr) => tr.tt === 0 && tr.sg.length > 0),
+    state.draft.t.some((tr) => tr.tt === TrackType.video && tr.sg.length > 0),
   );
 }
 

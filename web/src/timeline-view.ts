@@ -1,3 +1,4 @@
+import { TrackType } from '../../src/draft/track-type.ts';
 /**
  * The draft as tracks and segments: one lane per track, each segment placed by its start and
  * length on the draft's duration. Redrawn from the session state after every turn.
@@ -6,7 +7,7 @@ import type { Draft, MediaInfo } from './api.ts';
 import { h, seconds } from './dom.ts';
 import { t } from './i18n.ts';
 
-const CLASS = { 0: 'v', 1: 'a', 7: 't' } as const;
+const CLASS = { [TrackType.video]: 'v', [TrackType.audio]: 'a', [TrackType.text]: 't' } as const;
 
 export function renderTimeline(el: HTMLElement, draft: Draft, media: MediaInfo[]): void {
   el.replaceChildren();

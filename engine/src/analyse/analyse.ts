@@ -14,6 +14,10 @@ import { AnalysisCache } from './cache.ts';
 import { mapLimit, planChunks, slicePcm } from './chunks.ts';
 import { isFiller } from './fillers.ts';
 import { complement, reconcile } from './refine.ts';
+import { type AnalysisWindows, findWindows } from './windows.ts';
+
+/** ffmpeg's seconds, exact to the millisecond. */
+const msToSeconds = (ms: number) => (ms / 1000).toFixed(3);
 
 /** Bumped when pause or word logic changes, so results cached by older logic are not reused. */
 const ANALYSIS_VERSION = 'v2';
@@ -24,10 +28,14 @@ export interface AnalyseInput {
   language: string;
   words: boolean;
   hotwords?: string;
+  /** Only this window of the source (ms); the answer is in source time. */
+  start_ms?: number;
+  end_ms?: number;
 }
 
 export class Analyser {
   private readonly cache: AnalysisCache<AnalyseResult>;
+  private readonly windowsCache: AnalysisCache<AnalysisWindows>;
   /**
    * One engine-wide limit on analyses computing at once (cache hits never wait): the recogniser
    * already uses every core, so more at once only adds memory. The rest queue in order.
@@ -40,6 +48,7 @@ export class Analyser {
     private readonly vad: VoiceActivityDetector,
   ) {
     this.cache = new AnalysisCache(join(cfg.cacheDir, 'analysis'));
+    this.windowsCache = new AnalysisCache(join(cfg.cacheDir, 'analysis'));
     this.slots = new Slots(cfg.maxAnalyses);
   }
 
@@ -52,12 +61,21 @@ export class Analyser {
     const bias =
       req.words && req.hotwords ? `.hw-${createHash('sha256').update(req.hotwords).digest('hex').slice(0, 12)}` : '';
     const variant = req.words ? `${asr}.${req.language.toLowerCase()}${bias}` : 'pauses';
-    const key = `${req.content_hash}.${ANALYSIS_VERSION}.${this.vad.name}.${variant}`;
+    const range = req.start_ms !== undefined && req.end_ms !== undefined ? `.r${req.start_ms}-${req.end_ms}` : '';
+    const key = `${req.content_hash}.${ANALYSIS_VERSION}.${this.vad.name}.${variant}${range}`;
     const [result, cached] = await this.cache.getOrCompute(key, () =>
       this.slots.run(() => this.compute(req, signal), req.content_hash),
     );
     // Pause-only results are shared across languages: report the language asked for.
     return req.words ? { ...result, cached } : { ...result, language: req.language, cached };
+  }
+
+  /** Where to split a long file (analyse/windows.ts); cached per content and window length. */
+  windows(req: { url: string; content_hash: string; window_ms: number }, signal?: AbortSignal) {
+    const key = `${req.content_hash}.${ANALYSIS_VERSION}.windows-${req.window_ms}.min${this.cfg.minPauseMs}`;
+    return this.windowsCache.getOrCompute(key, () =>
+      findWindows(req.url, { windowMs: req.window_ms, minPauseMs: this.cfg.minPauseMs, signal }),
+    );
   }
 
   private async compute(req: AnalyseInput, signal?: AbortSignal): Promise<AnalyseResult> {
@@ -67,17 +85,24 @@ export class Analyser {
       asr_provider: req.words ? this.recognizer.name : 'none',
       cached: false,
     };
+    const windowed = req.start_ms !== undefined && req.end_ms !== undefined;
+    const startMs = req.start_ms ?? 0;
     const info = await probeMedia(req.url, signal);
     if (!info.has_audio) {
-      return { ...base, duration_ms: info.duration_ms ?? 0, pauses: [], speech: [], words: [] };
+      const whole = info.duration_ms ?? 0;
+      const d = windowed ? Math.max(0, Math.min(whole, req.end_ms!) - startMs) : whole;
+      return { ...base, duration_ms: d, pauses: [], speech: [], words: [], ...this.window(req, d) };
     }
     const dir = await mkdtemp(join(tmpdir(), 'engine-analyse-'));
     try {
       const pcm = join(dir, 'audio.raw');
-      // One decode of the source to the recogniser's format; everything else reads this local file.
-      await runFfmpeg(['-i', req.url, '-map', '0:a:0', '-vn', '-ac', '1', '-ar', '16000', '-f', 's16le', pcm], {
-        signal,
-      });
+      // One decode of the source (or of the window asked for: input seeking reads only that part
+      // over range requests) to the recogniser's format; everything else reads this local file.
+      const seek = windowed ? ['-ss', msToSeconds(startMs), '-t', msToSeconds(req.end_ms! - startMs)] : [];
+      await runFfmpeg(
+        [...seek, '-i', req.url, '-map', '0:a:0', '-vn', '-ac', '1', '-ar', '16000', '-f', 's16le', pcm],
+        { signal },
+      );
       const durationMs = Math.round((await stat(pcm)).size / PCM_BYTES_PER_MS);
       const minPauseMs = this.cfg.minPauseMs;
       const voiced = await this.vad.speech(pcm, { durationMs, minSilenceMs: minPauseMs, signal });
@@ -89,18 +114,33 @@ export class Analyser {
         words = out.words;
         language = out.language;
       }
-      const { pauses, speech, words: timed } = reconcile(voiced, words, durationMs, minPauseMs);
+      const {
+        pauses,
+        speech,
+        words: timed,
+      } = reconcile(voiced, words, durationMs, minPauseMs, {
+        keepEdgePauses: windowed,
+      });
+      // Offsets added back: a window's answer is in source time, like a whole file's.
+      const shift = <T extends Span>(x: T): T => (startMs ? { ...x, s: x.s + startMs, e: x.e + startMs } : x);
       return {
         ...base,
         duration_ms: durationMs,
-        pauses,
-        speech,
-        words: timed.map((w) => ({ ...w, filler: w.filler === true || isFiller(w.w) })),
+        pauses: pauses.map(shift),
+        speech: speech.map(shift),
+        words: timed.map((w) => shift({ ...w, filler: w.filler === true || isFiller(w.w) })),
         language,
+        ...this.window(req, durationMs),
       };
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  }
+
+  /** The window echoed on a windowed answer: where it really ended (the source may be shorter than asked). */
+  private window(req: AnalyseInput, durationMs?: number): { start_ms?: number; end_ms?: number } {
+    if (req.start_ms === undefined || req.end_ms === undefined) return {};
+    return { start_ms: req.start_ms, end_ms: req.start_ms + (durationMs ?? 0) };
   }
 
   private async transcribe(

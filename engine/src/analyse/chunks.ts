@@ -7,25 +7,36 @@ export const MAX_CHUNK_MS = 60_000;
 
 /** Chunks of at most maxChunkMs covering the speech, each cut at the middle of a pause where one exists. */
 export function planChunks(durationMs: number, pauses: Interval[], maxChunkMs = MAX_CHUNK_MS): Interval[] {
-  const chunks: Interval[] = [];
+  // Chunks that are pause from end to end hold no words.
+  return cutAtPauses(durationMs, pauses, maxChunkMs).filter((c) => !pauses.some((p) => p.s <= c.s && p.e >= c.e));
+}
+
+/**
+ * [0, durationMs] in consecutive pieces of at most maxMs, each cut at the middle of the longest
+ * pause of the piece's second half (a sentence break more likely than a breath), else of its
+ * second quarter; a hard cut only when there is no pause at all. `minCutPauseMs` prefers pauses
+ * at least that long (both halves then stay pauses on their own), falling back to any pause.
+ */
+export function cutAtPauses(durationMs: number, pauses: Interval[], maxMs: number, minCutPauseMs = 0): Interval[] {
+  const pieces: Interval[] = [];
   let start = 0;
-  while (durationMs - start > maxChunkMs) {
-    const limit = start + maxChunkMs;
-    // Cut in the longest pause of the window's second half (a sentence break more likely than a breath),
-    // else of its second quarter; a hard cut only when there is no pause at all.
-    const within = (from: number) =>
+  while (durationMs - start > maxMs) {
+    const limit = start + maxMs;
+    const within = (from: number, minMs: number) =>
       pauses
-        .filter((p) => (p.s + p.e) / 2 > from && (p.s + p.e) / 2 <= limit)
+        .filter((p) => p.e - p.s >= minMs && (p.s + p.e) / 2 > from && (p.s + p.e) / 2 <= limit)
         .sort((a, b) => b.e - b.s - (a.e - a.s))[0];
-    const best = within(start + maxChunkMs / 2) ?? within(start + maxChunkMs / 4);
-    const cut = best ? Math.round((best.s + best.e) / 2) : undefined;
-    const end = cut ?? limit;
-    chunks.push({ s: start, e: end });
+    const best =
+      within(start + maxMs / 2, minCutPauseMs) ??
+      within(start + maxMs / 4, minCutPauseMs) ??
+      within(start + maxMs / 2, 0) ??
+      within(start + maxMs / 4, 0);
+    const end = best ? Math.round((best.s + best.e) / 2) : limit;
+    pieces.push({ s: start, e: end });
     start = end;
   }
-  if (durationMs > start) chunks.push({ s: start, e: durationMs });
-  // Chunks that are pause from end to end hold no words.
-  return chunks.filter((c) => !pauses.some((p) => p.s <= c.s && p.e >= c.e));
+  if (durationMs > start) pieces.push({ s: start, e: durationMs });
+  return pieces;
 }
 
 /** Copies [s, e) ms of a raw s16le 16 kHz mono file into `outPath`. */

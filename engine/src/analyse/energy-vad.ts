@@ -15,25 +15,60 @@ const SILENT_CLIP_DB = -60;
 /** Speech blobs shorter than this are clicks and bumps. */
 const MIN_SPEECH_MS = 90;
 
+/**
+ * 30 ms RMS levels (dBFS) of raw s16le 16 kHz mono, fed in pieces of any size: a file or a live
+ * ffmpeg pipe. Keeps one number per frame (an hour is 120,000 floats), never the samples.
+ */
+export class FrameMeter {
+  private readonly frameBytes = FRAME_MS * PCM_BYTES_PER_MS;
+  private carry = Buffer.alloc(0);
+  private out: number[] = [];
+
+  push(chunk: Buffer): void {
+    const frameBytes = this.frameBytes;
+    let off = 0;
+    if (this.carry.length) {
+      // Only the frame that straddles two pieces is copied; the rest is read where it lies.
+      const need = frameBytes - this.carry.length;
+      if (chunk.length < need) {
+        this.carry = Buffer.concat([this.carry, chunk]);
+        return;
+      }
+      this.measure(Buffer.concat([this.carry, chunk.subarray(0, need)]), 0);
+      off = need;
+    }
+    for (; off + frameBytes <= chunk.length; off += frameBytes) this.measure(chunk, off);
+    this.carry = Buffer.from(chunk.subarray(off));
+  }
+
+  private measure(buf: Buffer, off: number): void {
+    const frameBytes = this.frameBytes;
+    let sum = 0;
+    for (let i = off; i < off + frameBytes; i += 2) {
+      const v = buf.readInt16LE(i) / 32768;
+      sum += v * v;
+    }
+    this.out.push(10 * Math.log10(sum / (frameBytes / 2) + 1e-12));
+  }
+
+  /** Whole frames measured so far. */
+  levels(): Float32Array {
+    return Float32Array.from(this.out);
+  }
+
+  /** Audio fed so far, in ms (whole frames and the partial one). */
+  durationMs(): number {
+    return this.out.length * FRAME_MS + Math.floor(this.carry.length / PCM_BYTES_PER_MS);
+  }
+}
+
 /** RMS level of each 30 ms frame of a raw s16le 16 kHz mono file, in dBFS. */
 export async function frameLevelsDb(pcmPath: string): Promise<Float32Array> {
-  const frameBytes = FRAME_MS * PCM_BYTES_PER_MS;
-  const out: number[] = [];
-  let carry = Buffer.alloc(0);
-  for await (const chunk of createReadStream(pcmPath, { highWaterMark: frameBytes * 256 })) {
-    const buf = carry.length ? Buffer.concat([carry, chunk as Buffer]) : (chunk as Buffer);
-    let off = 0;
-    for (; off + frameBytes <= buf.length; off += frameBytes) {
-      let sum = 0;
-      for (let i = off; i < off + frameBytes; i += 2) {
-        const v = buf.readInt16LE(i) / 32768;
-        sum += v * v;
-      }
-      out.push(10 * Math.log10(sum / (frameBytes / 2) + 1e-12));
-    }
-    carry = Buffer.from(buf.subarray(off));
+  const meter = new FrameMeter();
+  for await (const chunk of createReadStream(pcmPath, { highWaterMark: FRAME_MS * PCM_BYTES_PER_MS * 256 })) {
+    meter.push(chunk as Buffer);
   }
-  return Float32Array.from(out);
+  return meter.levels();
 }
 
 function percentile(sorted: Float32Array, q: number): number {

@@ -44,10 +44,16 @@ export function reconcile(
   words: readonly RecognizedWord[],
   durationMs: number,
   minPauseMs: number,
+  /**
+   * A window of a longer file: pauses touching its edges are kept however short, because each is
+   * half of a pause the window was cut in; the Worker joins the halves (src/agent/analysis-merge.ts).
+   */
+  opts: { keepEdgePauses?: boolean } = {},
 ): { pauses: Span[]; speech: Span[]; words: RecognizedWord[] } {
+  const atEdge = (p: Span) => opts.keepEdgePauses === true && (p.s <= 0 || p.e >= durationMs);
   const pauses = complement(speech, durationMs)
     .flatMap((p) => splitAroundWords(p, words))
-    .filter((p) => p.e - p.s >= minPauseMs);
+    .filter((p) => p.e - p.s >= minPauseMs || atEdge(p));
   const clamped = words.map((w) => {
     let { s, e } = w;
     for (const p of pauses) {

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { energyDetector } from '../analyse/energy-vad.ts';
+import { slicedDetector } from '../analyse/sliced-vad.ts';
 import type { EngineConfig } from '../config.ts';
 import { openAiRecognizer } from './openai.ts';
 import { pocketsphinxRecognizer } from './pocketsphinx.ts';
@@ -74,7 +75,8 @@ export function createSpeechStack(cfg: EngineConfig, log: (line: string) => void
         modelName: model.name,
         threads: cfg.asrThreads,
       });
-      return { recognizer: whisperRecognizer(worker, model.name), vad: sileroDetector(worker), worker };
+      // Sliced: the worker never holds more than VAD_SLICE_MS of audio for voice activity.
+      return { recognizer: whisperRecognizer(worker, model.name), vad: slicedDetector(sileroDetector(worker)), worker };
     }
   }
 }

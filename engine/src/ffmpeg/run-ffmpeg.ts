@@ -15,6 +15,11 @@ export interface RunFfmpegOptions {
   onProgress?: (fraction: number) => void;
   /** Expected output duration, to turn ffmpeg's out_time into a fraction. */
   durationMs?: number;
+  /**
+   * Raw bytes ffmpeg writes to stdout (an output of `pipe:1`), handed over as they arrive and
+   * never collected: a whole decoded hour streams through in bounded memory. Not with onProgress.
+   */
+  onStdoutBytes?: (chunk: Buffer) => void;
 }
 
 export interface RunResult {
@@ -82,6 +87,10 @@ export function runFfmpeg(args: string[], opts: RunFfmpegOptions = {}): Promise<
     ...(opts.onProgress ? ['-progress', 'pipe:1', '-nostats'] : []), // key=value progress blocks on stdout
     ...guardInputs(args),
   ];
+  if (opts.onStdoutBytes) {
+    if (opts.onProgress) throw new Error('runFfmpeg: onStdoutBytes and onProgress both use stdout');
+    return spawnCollect(FFMPEG_BIN, full, opts, undefined, opts.onStdoutBytes).then(({ stderr }) => ({ stderr }));
+  }
   return spawnCollect(FFMPEG_BIN, full, opts, (line) => {
     if (!opts.onProgress || !opts.durationMs) return;
     // out_time_us (and out_time_ms, which is also microseconds) is the encoded position.
@@ -96,6 +105,7 @@ function spawnCollect(
   args: string[],
   opts: { signal?: AbortSignal },
   onStdoutLine?: (line: string) => void,
+  onStdoutBytes?: (chunk: Buffer) => void,
 ): Promise<{ stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     if (opts.signal?.aborted) return reject(new AbortedError());
@@ -103,9 +113,11 @@ function spawnCollect(
     let stdout = '';
     let stderr = '';
     let pending = '';
-    child.stdout.setEncoding('utf8');
     child.stderr.setEncoding('utf8');
+    if (onStdoutBytes) child.stdout.on('data', (chunk: Buffer) => onStdoutBytes(chunk));
+    else child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => {
+      if (onStdoutBytes) return;
       if (!onStdoutLine) {
         stdout += chunk;
         return;

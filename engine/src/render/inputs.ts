@@ -1,5 +1,5 @@
 /** Probes every input the draft uses once (kind, audio present, duration) before building the graph. */
-import type { RenderRequest } from '../../../src/lib/engine-protocol.ts';
+import type { RenderRequest } from '../../../src/render/render-request.ts';
 import { probe } from '../ffmpeg/run-ffmpeg.ts';
 import { PublicError } from '../http/public-error.ts';
 import { describeProbe } from '../probe/probe-media.ts';

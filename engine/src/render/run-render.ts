@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { referencedMedia } from '../../../src/draft/schema.ts';
 import { sliceDraft, timelineMs } from '../../../src/draft/slice-draft.ts';
-import type { RenderRequest } from '../../../src/lib/engine-protocol.ts';
+import type { RenderRequest } from '../../../src/render/render-request.ts';
 import type { EngineConfig } from '../config.ts';
 import { runFfmpeg } from '../ffmpeg/run-ffmpeg.ts';
 import { publicError } from '../http/public-error.ts';

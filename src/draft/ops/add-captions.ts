@@ -2,9 +2,10 @@ import { z } from 'zod';
 import type { CaptionWord, Draft, TextSegment, TextTrack } from '../schema.ts';
 import { TrackType } from '../schema.ts';
 import { isSpaceless, layoutLines } from './captions-text.ts';
+import { defineOp } from './define-op.ts';
 import { applyGlossary } from './glossary.ts';
-import { defineOp, type OpContext, OpError } from './types.ts';
-import { clone, finish, idMaker, mainVideoTrack, requireMainVideo } from './util.ts';
+import { type OpContext, OpError } from './types.ts';
+import { idMaker, mainVideoTrack, requireMainVideo } from './util.ts';
 
 export const CAPTION_STYLES = ['classic', 'bold', 'karaoke', 'minimal'] as const;
 
@@ -91,8 +92,7 @@ export const addCaptions = defineOp({
   description: 'Add captions from the speech (replaces existing captions), <=42 chars x 2 lines, with word timings.',
   args: addCaptionsArgs,
   needsAnalysis: 'words',
-  apply(input, args, ctx): Draft {
-    const draft = clone(input);
+  edit(draft, args, ctx) {
     requireMainVideo(draft);
     const language = args.language ?? ctx.language;
     // The session's caption corrections apply to every caption made, within each clip.
@@ -134,6 +134,6 @@ export const addCaptions = defineOp({
     };
     if (existing >= 0) draft.t[existing] = track;
     else draft.t.push(track);
-    return finish(draft);
+    return draft;
   },
 });

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import type { AudioTrack, Draft } from '../schema.ts';
 import { TrackType } from '../schema.ts';
-import { defineOp, OpError } from './types.ts';
-import { baseName, clone, findMedia, finish, idMaker } from './util.ts';
+import { defineOp } from './define-op.ts';
+import { OpError } from './types.ts';
+import { baseName, findMedia, idMaker } from './util.ts';
 
 export const addMusicArgs = z.object({
   media_id: z.string().min(1).describe('Id of an uploaded audio file'),
@@ -27,8 +28,7 @@ export const addMusic = defineOp({
   name: 'add_music',
   description: 'Add background music from an uploaded audio file (replaces earlier background music).',
   args: addMusicArgs,
-  apply(input, args, ctx): Draft {
-    const draft = clone(input);
+  edit(draft, args, ctx) {
     const media = findMedia(ctx, args.media_id);
     if (media.kind !== 'audio' && !media.has_audio)
       throw new OpError(
@@ -73,7 +73,7 @@ export const addMusic = defineOp({
       const firstText = draft.t.findIndex((t) => t.tt === TrackType.text);
       draft.t.splice(firstText >= 0 ? firstText : draft.t.length, 0, track);
     }
-    return finish(draft);
+    return draft;
   },
 });
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { Draft, TextTrack } from '../schema.ts';
 import { TrackType } from '../schema.ts';
-import { defineOp } from './types.ts';
-import { clone, finish, idMaker } from './util.ts';
+import { defineOp } from './define-op.ts';
+import { idMaker } from './util.ts';
 
 const textArgs = {
   text: z.string().trim().min(1).max(200),
@@ -40,8 +40,7 @@ export const addText = defineOp({
   name: 'add_text',
   description: 'Add a text overlay (or replace the existing overlays) at a time and position.',
   args: addTextArgs,
-  apply(input, args): Draft {
-    const draft = clone(input);
+  edit(draft, args) {
     const newId = idMaker(draft);
     const track = textTrack(draft, 'text', newId);
     if (args.replace) track.sg = [];
@@ -53,7 +52,7 @@ export const addText = defineOp({
       m: { pos: args.pos, ...(args.size ? { size: args.size } : {}), ...(args.color ? { color: args.color } : {}) },
     });
     track.sg.sort((a, b) => a.s - b.s);
-    return finish(draft);
+    return draft;
   },
 });
 
@@ -61,8 +60,7 @@ export const setTitle = defineOp({
   name: 'set_title',
   description: 'Set (add or replace) the title shown over the video.',
   args: setTitleArgs,
-  apply(input, args): Draft {
-    const draft = clone(input);
+  edit(draft, args) {
     const newId = idMaker(draft);
     const track = textTrack(draft, 'title', newId);
     track.sg = [
@@ -81,6 +79,6 @@ export const setTitle = defineOp({
       },
     ];
     draft.m = { ...draft.m, title: args.text };
-    return finish(draft);
+    return draft;
   },
 });

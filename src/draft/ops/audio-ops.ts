@@ -3,8 +3,8 @@
 import { z } from 'zod';
 import type { Draft, Track } from '../schema.ts';
 import { TrackType } from '../schema.ts';
-import { defineOp, OpError, TRACK_ZH } from './types.ts';
-import { clone, finish } from './util.ts';
+import { defineOp } from './define-op.ts';
+import { OpError, TRACK_ZH } from './types.ts';
 
 export const TRACK_TARGETS = ['video', 'music', 'voiceover', 'all'] as const;
 const target = z
@@ -43,13 +43,12 @@ export const setVolume = defineOp({
   name: 'set_volume',
   description: 'Set the volume of a track (and unmute it).',
   args: setVolumeArgs,
-  apply(input, args): Draft {
-    const draft = clone(input);
+  edit(draft, args) {
     for (const track of targetTracks(draft, args.target)) {
       track.m.volume = args.volume;
       delete track.m.muted;
     }
-    return finish(draft);
+    return draft;
   },
 });
 
@@ -57,13 +56,12 @@ export const mute = defineOp({
   name: 'mute',
   description: 'Mute (or unmute) a track.',
   args: muteArgs,
-  apply(input, args): Draft {
-    const draft = clone(input);
+  edit(draft, args) {
     for (const track of targetTracks(draft, args.target)) {
       if (args.muted) track.m.muted = true;
       else delete track.m.muted;
     }
-    return finish(draft);
+    return draft;
   },
 });
 
@@ -71,10 +69,9 @@ export const normalizeLoudness = defineOp({
   name: 'normalize_loudness',
   description: 'Normalise the loudness of the final mix (EBU R128, -14 LUFS for social media).',
   args: normalizeLoudnessArgs,
-  apply(input, args): Draft {
-    const draft = clone(input);
+  edit(draft, args) {
     draft.m = { ...draft.m, loudness_lufs: args.lufs };
-    return finish(draft);
+    return draft;
   },
 });
 
@@ -82,9 +79,8 @@ export const denoise = defineOp({
   name: 'denoise',
   description: "Reduce background noise in the clips' sound (or turn it off).",
   args: denoiseArgs,
-  apply(input, args): Draft {
-    const draft = clone(input);
+  edit(draft, args) {
     draft.m = { ...draft.m, denoise: args.enabled };
-    return finish(draft);
+    return draft;
   },
 });

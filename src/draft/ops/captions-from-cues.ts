@@ -6,11 +6,12 @@
  */
 
 import { z } from 'zod';
-import type { Draft, TextSegment, TextTrack } from '../schema.ts';
+import type { TextSegment, TextTrack } from '../schema.ts';
 import { TrackType } from '../schema.ts';
+import { defineOp } from './define-op.ts';
 import { mainTrackSources, sourceToTimeline } from './timeline.ts';
-import { defineOp, OpError } from './types.ts';
-import { clone, findMedia, finish, idMaker, mainVideoTrack, requireMainVideo } from './util.ts';
+import { OpError } from './types.ts';
+import { findMedia, idMaker, mainVideoTrack, requireMainVideo } from './util.ts';
 
 export const captionsFromCuesArgs = z.object({
   cues: z
@@ -25,8 +26,7 @@ export const captionsFromCues = defineOp({
   name: 'captions_from_cues',
   description: 'Captions from an uploaded subtitle file (its own timing, moved through the cuts).',
   args: captionsFromCuesArgs,
-  apply(input, args, ctx): Draft {
-    const draft = clone(input);
+  edit(draft, args, ctx) {
     requireMainVideo(draft);
     // Where each source starts in the recording as uploaded (the file's time base).
     let offset = 0;
@@ -73,6 +73,6 @@ export const captionsFromCues = defineOp({
     };
     if (existing >= 0) draft.t[existing] = track;
     else draft.t.push(track);
-    return finish(draft);
+    return draft;
   },
 });

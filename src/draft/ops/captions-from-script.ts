@@ -4,11 +4,11 @@
  * main track's clips in timeline order.
  */
 import { z } from 'zod';
-import type { Draft } from '../schema.ts';
 import { addCaptions, addCaptionsArgs } from './add-captions.ts';
 import { alignScript, MAX_ALIGN_WORDS } from './align-script.ts';
+import { defineOp } from './define-op.ts';
 import { mainTrackSources } from './timeline.ts';
-import { type AnalysisWord, defineOp, type MediaAnalysis, OpError } from './types.ts';
+import { type AnalysisWord, type MediaAnalysis, OpError } from './types.ts';
 
 export const captionsFromScriptArgs = addCaptionsArgs.extend({
   script: z.string().trim().min(1).max(100_000).describe('The text the speaker read, as it should appear'),
@@ -19,10 +19,10 @@ export const captionsFromScript = defineOp({
   description: "Captions with the exact words of the user's script, timed by the speech (replaces existing captions).",
   args: captionsFromScriptArgs,
   needsAnalysis: 'words',
-  apply(input, args, ctx): Draft {
+  edit(draft, args, ctx) {
     const language = args.language ?? ctx.language;
     const words: (AnalysisWord & { src: string })[] = [];
-    for (const src of mainTrackSources(input))
+    for (const src of mainTrackSources(draft))
       for (const w of ctx.analysis[src]?.words ?? []) words.push({ ...w, src });
     if (words.length === 0)
       throw new OpError('no_speech', 'No speech was found to time the script by.', '没有找到可以对齐脚本的语音。');
@@ -34,12 +34,12 @@ export const captionsFromScript = defineOp({
       );
     const aligned = alignScript(args.script, words, language);
     const analysis: Record<string, MediaAnalysis> = {};
-    for (const src of mainTrackSources(input))
+    for (const src of mainTrackSources(draft))
       analysis[src] = {
         ...(ctx.analysis[src] ?? { pauses: [], speech: [] }),
         words: aligned.filter((w) => w.src === src),
       } as MediaAnalysis;
     const { script: _script, ...captionArgs } = args;
-    return addCaptions.apply(input, captionArgs, { ...ctx, language, analysis });
+    return addCaptions.apply(draft, captionArgs, { ...ctx, language, analysis });
   },
 });

@@ -4,8 +4,9 @@ import { z } from 'zod';
 import { type AspectRatio, type Draft, OUTPUT_SIZES, TrackType, type VideoTrack } from '../schema.ts';
 import { fitMusic } from './add-music.ts';
 import { splitCaptionsAt } from './caption-split.ts';
-import { defineOp, type MediaInfo, type OpContext, OpError } from './types.ts';
-import { baseName, clone, findMedia, finish, idMaker, mainVideoTrack } from './util.ts';
+import { defineOp } from './define-op.ts';
+import { type MediaInfo, type OpContext, OpError } from './types.ts';
+import { baseName, findMedia, finish, idMaker, mainVideoTrack } from './util.ts';
 
 /** How long a still image stays on screen when appended (ms). */
 export const IMAGE_DURATION_MS = 3000;
@@ -70,9 +71,9 @@ export const appendClips = defineOp({
   name: 'append_clips',
   description: 'Append uploaded videos or images to the end of the main video track, in the given order.',
   args: appendClipsArgs,
-  apply(input, args, ctx): Draft {
+  edit(draft, args, ctx) {
     return append(
-      clone(input),
+      draft,
       args.media_ids.map((id) => findMedia(ctx, id)),
       args.image_duration_ms,
     );
@@ -88,12 +89,11 @@ export const placeMedia = defineOp({
   name: 'place_media',
   description: 'Start the timeline: every uploaded video and image in upload order, sized from the first clip.',
   args: placeMediaArgs,
-  apply(input, args, ctx): Draft {
-    if (input.t.length > 0)
+  edit(draft, args, ctx) {
+    if (draft.t.length > 0)
       throw new OpError('not_empty', 'The timeline already has tracks.', '时间线上已经有轨道了。');
     const media = visualMedia(ctx);
     if (media.length === 0) throw new OpError('no_media', 'Upload a video or image first.', '请先上传视频或图片。');
-    const draft = clone(input);
     const aspect = args.aspect ?? aspectOf(media[0]!.width, media[0]!.height) ?? '9:16';
     draft.w = OUTPUT_SIZES[aspect].w;
     draft.h = OUTPUT_SIZES[aspect].h;
@@ -105,8 +105,7 @@ export const reorder = defineOp({
   name: 'reorder',
   description: 'Reorder the clips of the main video track (titles and captions inside a clip move with it).',
   args: reorderArgs,
-  apply(input, args): Draft {
-    const draft = clone(input);
+  edit(draft, args) {
     const track = mainVideoTrack(draft);
     const clips = [...(track?.sg ?? [])].sort((a, b) => a.s - b.s);
     if (!track || clips.length < 2)
@@ -149,6 +148,6 @@ export const reorder = defineOp({
       other.sg.sort((a, b) => a.s - b.s);
     }
     track.sg = moved;
-    return finish(draft);
+    return draft;
   },
 });

@@ -9,9 +9,9 @@ import { z } from 'zod';
 import type { Draft, TextSegment, TextTrack } from '../schema.ts';
 import { TrackType } from '../schema.ts';
 import { captionText } from './caption-split.ts';
+import { defineOp } from './define-op.ts';
 import { applyGlossary, type GlossaryEntry, wordKey } from './glossary.ts';
-import { defineOp, OpError } from './types.ts';
-import { clone, finish } from './util.ts';
+import { OpError } from './types.ts';
 
 export const correctCaptionsArgs = z.object({
   from: z.string().trim().min(1).max(200).describe('The words as the captions have them now'),
@@ -37,8 +37,7 @@ export const correctCaptions = defineOp({
   description:
     'Fix how the captions spell something ("cards" → "Carl\'s"); remembered for this session, so later captions get it too.',
   args: correctCaptionsArgs,
-  apply(input, args): Draft {
-    const draft = clone(input);
+  edit(draft, args) {
     const entry = { from: args.from, to: args.to };
     const glossary = (draft.m?.glossary ?? []).filter((g) => wordKey(g.from) !== wordKey(entry.from));
     glossary.push(entry);
@@ -54,7 +53,7 @@ export const correctCaptions = defineOp({
           `字幕里没有“${args.from}”。`,
         );
     }
-    return finish(draft);
+    return draft;
   },
 });
 
@@ -67,8 +66,7 @@ export const setCaptionText = defineOp({
   name: 'set_caption_text',
   description: 'Replace the text of one caption (its timing stays; word highlighting follows the new text).',
   args: setCaptionTextArgs,
-  apply(input, args): Draft {
-    const draft = clone(input);
+  edit(draft, args) {
     const track = captionTrack(draft);
     const seg = track?.sg.find((s) => s.id === args.segment_id);
     if (!seg)
@@ -79,6 +77,6 @@ export const setCaptionText = defineOp({
       );
     // Word timings no longer match the letters: the renderer then times the new text by its share.
     seg.text = args.text;
-    return finish(draft);
+    return draft;
   },
 });

@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import type { Draft } from '../schema.ts';
+import { defineOp } from './define-op.ts';
 import { rippleDelete } from './ripple.ts';
-import { defineOp, OpError } from './types.ts';
-import { clone, finish } from './util.ts';
+import { OpError } from './types.ts';
 
 export const cutRangeArgs = z
   .object({ start_ms: z.number().int().min(0), end_ms: z.number().int().positive() })
@@ -29,11 +28,11 @@ export const cutRange = defineOp({
   name: 'cut_range',
   description: 'Remove a time range from the timeline (later content moves up).',
   args: cutRangeArgs,
-  apply(input, args): Draft {
-    if (args.start_ms >= input.d) throw outOfRange(input.d);
-    if (args.start_ms === 0 && args.end_ms >= input.d)
+  edit(draft, args) {
+    if (args.start_ms >= draft.d) throw outOfRange(draft.d);
+    if (args.start_ms === 0 && args.end_ms >= draft.d)
       throw new OpError('cut_everything', 'That would cut the whole video.', '这样会把整个视频剪掉。');
-    return finish(rippleDelete(clone(input), [{ s: args.start_ms, e: Math.min(args.end_ms, input.d) }]));
+    return rippleDelete(draft, [{ s: args.start_ms, e: Math.min(args.end_ms, draft.d) }]);
   },
 });
 
@@ -41,14 +40,12 @@ export const trimTo = defineOp({
   name: 'trim_to',
   description: 'Keep only a time range of the timeline and drop the rest.',
   args: trimToArgs,
-  apply(input, args): Draft {
-    const end = Math.min(args.end_ms ?? input.d, input.d);
-    if (args.start_ms >= end) throw outOfRange(input.d);
-    return finish(
-      rippleDelete(clone(input), [
-        { s: 0, e: args.start_ms },
-        { s: end, e: input.d },
-      ]),
-    );
+  edit(draft, args) {
+    const end = Math.min(args.end_ms ?? draft.d, draft.d);
+    if (args.start_ms >= end) throw outOfRange(draft.d);
+    return rippleDelete(draft, [
+      { s: 0, e: args.start_ms },
+      { s: end, e: draft.d },
+    ]);
   },
 });

@@ -6,10 +6,11 @@
  */
 import { z } from 'zod';
 import type { Draft } from '../schema.ts';
+import { defineOp } from './define-op.ts';
 import { rippleDelete } from './ripple.ts';
 import { sourcePointToTimeline } from './timeline.ts';
-import { defineOp, type Interval, type OpContext, OpError } from './types.ts';
-import { clone, finish, requireMainVideo } from './util.ts';
+import { type Interval, type OpContext, OpError } from './types.ts';
+import { requireMainVideo } from './util.ts';
 import { findPhrase, type LocatedWord, locateWords } from './word-match.ts';
 
 export const cutWordsArgs = z
@@ -85,14 +86,13 @@ export const cutWords = defineOp({
     'Cut a run of spoken words (from the first to the last, inclusive) with the pauses around them; by transcript ids or by the phrases it starts and ends with.',
   args: cutWordsArgs,
   needsAnalysis: 'words',
-  apply(input, args, ctx: OpContext): Draft {
-    const draft = clone(input);
+  edit(draft, args, ctx: OpContext) {
     requireMainVideo(draft);
     const words = locateWords(draft, ctx);
     const { first, last } = resolveRun(words, args, ctx.language);
     const range = runRange(draft, words, first, last, args);
     if (range.s <= 0 && range.e >= draft.d)
       throw new OpError('cut_everything', 'That would cut the whole video.', '这样会把整个视频剪掉。');
-    return finish(rippleDelete(draft, [range]));
+    return rippleDelete(draft, [range]);
   },
 });

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import type { Draft } from '../schema.ts';
-import { defineOp, OpError } from './types.ts';
-import { clone, finish } from './util.ts';
+import { defineOp } from './define-op.ts';
+import { OpError } from './types.ts';
 
 export const fadeArgs = z.object({
   direction: z.enum(['in', 'out', 'both']).default('both'),
@@ -12,8 +11,7 @@ export const fade = defineOp({
   name: 'fade',
   description: 'Fade the whole video (picture and sound) in from black and/or out to black.',
   args: fadeArgs,
-  apply(input, args): Draft {
-    const draft = clone(input);
+  edit(draft, args) {
     if (draft.d > 0 && args.duration_ms * (args.direction === 'both' ? 2 : 1) > draft.d)
       throw new OpError('fade_too_long', 'The fade is longer than the video.', '淡入淡出比视频还长。');
     const m = { ...draft.m };
@@ -24,6 +22,6 @@ export const fade = defineOp({
       else delete m[key];
     }
     draft.m = m;
-    return finish(draft);
+    return draft;
   },
 });

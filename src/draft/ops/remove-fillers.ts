@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import type { Draft } from '../schema.ts';
 import { isSpaceless } from './captions-text.ts';
+import { defineOp } from './define-op.ts';
 import { matchAt } from './glossary.ts';
 import { rippleDelete } from './ripple.ts';
 import { mainTrackSources, sourceToTimeline } from './timeline.ts';
-import { defineOp, type Interval, OpError } from './types.ts';
-import { clone, finish, requireMainVideo } from './util.ts';
+import { type Interval, OpError } from './types.ts';
+import { requireMainVideo } from './util.ts';
 
 export const removeFillersArgs = z.object({
   padding_ms: z.number().int().min(0).max(300).default(30).describe('Extra audio removed around each filler'),
@@ -21,8 +21,7 @@ export const removeFillers = defineOp({
   description: 'Cut filler words (um, uh, 嗯, 呃 ...) out of the speech. Needs a transcript.',
   args: removeFillersArgs,
   needsAnalysis: 'words',
-  apply(input, args, ctx): Draft {
-    const draft = clone(input);
+  edit(draft, args, ctx) {
     requireMainVideo(draft);
     const spaceless = isSpaceless(ctx.language);
     const ranges: Interval[] = [];
@@ -40,6 +39,6 @@ export const removeFillers = defineOp({
     }
     if (ranges.length === 0)
       throw new OpError('nothing_to_trim', 'No filler words found in the speech.', '语音里没有找到口头禅。');
-    return finish(rippleDelete(draft, ranges));
+    return rippleDelete(draft, ranges);
   },
 });

@@ -10,11 +10,12 @@ import { z } from 'zod';
 import type { Draft } from '../schema.ts';
 import { isSpaceless } from './captions-text.ts';
 import { runRange } from './cut-words.ts';
+import { defineOp } from './define-op.ts';
 import { similarity } from './edit-distance.ts';
 import { wordKey } from './glossary.ts';
 import { rippleDelete } from './ripple.ts';
-import { defineOp, type Interval, type OpContext, OpError } from './types.ts';
-import { clone, finish, requireMainVideo } from './util.ts';
+import { type Interval, type OpContext, OpError } from './types.ts';
+import { requireMainVideo } from './util.ts';
 import { type LocatedWord, locateWords } from './word-match.ts';
 
 export const removeRetakesArgs = z.object({
@@ -89,12 +90,11 @@ export const removeRetakes = defineOp({
   description: 'Find repeated attempts at the same sentence and keep only the last take.',
   args: removeRetakesArgs,
   needsAnalysis: 'words',
-  apply(input, args, ctx): Draft {
-    const draft = clone(input);
+  edit(draft, args, ctx) {
     requireMainVideo(draft);
     const ranges = retakeRanges(draft, ctx, args.min_similarity);
     if (ranges.length === 0)
       throw new OpError('no_retakes', 'No repeated takes were found in the speech.', '语音里没有找到重复的片段。');
-    return finish(rippleDelete(draft, ranges));
+    return rippleDelete(draft, ranges);
   },
 });

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import type { Draft } from '../schema.ts';
-import { defineOp, OpError, TRACK_ZH } from './types.ts';
-import { clone, finish } from './util.ts';
+import { defineOp } from './define-op.ts';
+import { OpError, TRACK_ZH } from './types.ts';
 
 export const removeTrackArgs = z.object({
   target: z.enum(['captions', 'music', 'title', 'text']).describe('Which added layer to remove'),
@@ -13,8 +12,7 @@ export const removeTrack = defineOp({
   name: 'remove_track',
   description: 'Remove the captions, the background music, the title or the text overlays.',
   args: removeTrackArgs,
-  apply(input, args): Draft {
-    const draft = clone(input);
+  edit(draft, args) {
     const kind = KIND[args.target];
     const kept = draft.t.filter((t) => t.m.kind !== kind);
     if (kept.length === draft.t.length)
@@ -28,6 +26,6 @@ export const removeTrack = defineOp({
       const { title: _title, ...m } = draft.m;
       draft.m = m;
     }
-    return finish(draft);
+    return draft;
   },
 });

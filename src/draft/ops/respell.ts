@@ -6,12 +6,12 @@
  * in the session's glossary.
  */
 import { z } from 'zod';
-import type { Draft } from '../schema.ts';
 import { correctCaptions } from './correct-captions.ts';
+import { defineOp } from './define-op.ts';
 import { similarity } from './edit-distance.ts';
 import { wordKey } from './glossary.ts';
 import { mainTrackSources } from './timeline.ts';
-import { defineOp, OpError } from './types.ts';
+import { OpError } from './types.ts';
 
 export const respellArgs = z.object({
   spelling: z.string().trim().min(2).max(100).describe('How the name or word is really spelled'),
@@ -34,10 +34,10 @@ export const respell = defineOp({
   description: 'Correct how a name or word is spelled in the captions, given only the right spelling.',
   args: respellArgs,
   needsAnalysis: 'words',
-  apply(input, args, ctx): Draft {
+  edit(draft, args, ctx) {
     const target = soundKey(args.spelling);
     let best: { word: string; score: number } | null = null;
-    for (const src of mainTrackSources(input))
+    for (const src of mainTrackSources(draft))
       for (const w of ctx.analysis[src]?.words ?? []) {
         const word = w.w.replace(/[^\p{L}\p{N}'-]+$/u, '').replace(/^[^\p{L}\p{N}]+/u, '');
         if (!word || wordKey(word) === wordKey(args.spelling)) continue;
@@ -51,6 +51,6 @@ export const respell = defineOp({
         `No word in the speech sounds like "${args.spelling}". Tell me which word to change, e.g. change 'shivon' to '${args.spelling}'.`,
         `语音里没有听起来像“${args.spelling}”的词。请告诉我要改哪个词，例如：把'xx'改成'${args.spelling}'。`,
       );
-    return correctCaptions.apply(input, { from: best.word, to: args.spelling }, ctx);
+    return correctCaptions.apply(draft, { from: best.word, to: args.spelling }, ctx);
   },
 });

@@ -7,12 +7,13 @@
  */
 
 import { z } from 'zod';
-import type { Draft, TextTrack, VisualSegment } from '../schema.ts';
+import type { TextTrack, VisualSegment } from '../schema.ts';
 import { TrackType } from '../schema.ts';
 import { addCaptions } from './add-captions.ts';
 import { fitMusic } from './add-music.ts';
-import { defineOp, type OpContext, OpError } from './types.ts';
-import { clone, finish, mainVideoTrack, requireMainVideo } from './util.ts';
+import { defineOp } from './define-op.ts';
+import { type OpContext, OpError } from './types.ts';
+import { finish, mainVideoTrack, requireMainVideo } from './util.ts';
 
 export const restoreWordsArgs = z.object({
   word_ids: z.array(z.string().min(1).max(200)).min(1).max(2000).describe('Transcript ids of cut words to bring back'),
@@ -25,8 +26,7 @@ export const restoreWords = defineOp({
   description: 'Bring back words an earlier cut removed (the whole cut gap they lie in returns).',
   args: restoreWordsArgs,
   needsAnalysis: 'words',
-  apply(input, args, ctx: OpContext): Draft {
-    let draft = clone(input);
+  edit(draft, args, ctx: OpContext) {
     requireMainVideo(draft);
     const main = mainVideoTrack(draft)!;
     let restoredMs = 0;
@@ -66,17 +66,17 @@ export const restoreWords = defineOp({
     }
     if (restoredMs === 0) throw new OpError('not_cut', 'Those words are not cut.', '这些词没有被剪掉。');
     fitMusic(draft);
-    draft = finish(draft);
+    const finished = finish(draft);
     // Captions are made again, in their style, so the restored words are captioned too.
-    const captions = draft.t.find((t): t is TextTrack => t.tt === TrackType.text && t.m.kind === 'caption');
+    const captions = finished.t.find((t): t is TextTrack => t.tt === TrackType.text && t.m.kind === 'caption');
     if (captions) {
       const style = addCaptions.args.parse({
         language: captions.m.language,
         style: captions.m.style,
         pos: captions.sg[0]?.m.pos ?? 'bottom',
       });
-      draft = addCaptions.apply(draft, style, ctx);
+      return addCaptions.apply(finished, style, ctx);
     }
-    return draft;
+    return finished;
   },
 });

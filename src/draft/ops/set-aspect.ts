@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { type Draft, OUTPUT_SIZES, TrackType } from '../schema.ts';
-import { defineOp } from './types.ts';
-import { clone, finish } from './util.ts';
+import { OUTPUT_SIZES, TrackType } from '../schema.ts';
+import { defineOp } from './define-op.ts';
 
 export const ASPECTS = ['16:9', '9:16', '1:1', '4:5'] as const satisfies readonly (keyof typeof OUTPUT_SIZES)[];
 
@@ -17,12 +16,11 @@ export const setAspect = defineOp({
   name: 'set_aspect',
   description: 'Change the output aspect ratio (16:9, 9:16, 1:1, 4:5) and how clips fill the frame.',
   args: setAspectArgs,
-  apply(input, args): Draft {
-    const draft = clone(input);
+  edit(draft, args) {
     const { w, h } = OUTPUT_SIZES[args.aspect];
     draft.w = w;
     draft.h = h;
     for (const track of draft.t) if (track.tt === TrackType.video) for (const seg of track.sg) seg.m.fit = args.fit;
-    return finish(draft);
+    return draft;
   },
 });

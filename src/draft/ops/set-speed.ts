@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import type { Draft } from '../schema.ts';
 import { TrackType } from '../schema.ts';
 import { fitMusic } from './add-music.ts';
-import { defineOp } from './types.ts';
-import { clone, finish, requireMainVideo } from './util.ts';
+import { defineOp } from './define-op.ts';
+import { requireMainVideo } from './util.ts';
 
 export const setSpeedArgs = z.object({
   factor: z.number().min(0.25).max(4).describe('Playback speed relative to the original (1.5 = 1.5x faster)'),
@@ -33,8 +32,7 @@ export const setSpeed = defineOp({
   name: 'set_speed',
   description: 'Play the video faster or slower (all clips; titles and captions follow).',
   args: setSpeedArgs,
-  apply(input, args): Draft {
-    const draft = clone(input);
+  edit(draft, args) {
     const main = requireMainVideo(draft);
     // Lay the main track out again; gaps between its segments keep their length.
     const spans: Span[] = [];
@@ -68,6 +66,6 @@ export const setSpeed = defineOp({
       }
     }
     fitMusic(draft);
-    return finish(draft);
+    return draft;
   },
 });

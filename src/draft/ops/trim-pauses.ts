@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import type { Draft } from '../schema.ts';
+import { defineOp } from './define-op.ts';
 import { rippleDelete } from './ripple.ts';
 import { mainTrackSources, sourceToTimeline } from './timeline.ts';
-import { defineOp, type Interval, OpError } from './types.ts';
-import { clone, finish, requireMainVideo } from './util.ts';
+import { type Interval, OpError } from './types.ts';
+import { requireMainVideo } from './util.ts';
 
 export const trimPausesArgs = z.object({
   min_silence_ms: z.number().int().min(100).max(10_000).default(500).describe('Only pauses at least this long are cut'),
@@ -16,8 +16,7 @@ export const trimPauses = defineOp({
   description: 'Cut silent pauses out of the video (ripple: later content moves up). Needs speech analysis.',
   args: trimPausesArgs,
   needsAnalysis: 'pauses',
-  apply(input, args, ctx): Draft {
-    const draft = clone(input);
+  edit(draft, args, ctx) {
     requireMainVideo(draft);
     const ranges: Interval[] = [];
     for (const src of mainTrackSources(draft)) {
@@ -35,6 +34,6 @@ export const trimPauses = defineOp({
         `No pauses of ${args.min_silence_ms} ms or longer found.`,
         `没有找到 ${args.min_silence_ms} 毫秒以上的停顿。`,
       );
-    return finish(rippleDelete(draft, ranges));
+    return rippleDelete(draft, ranges);
   },
 });

@@ -87,7 +87,3 @@ export interface ControlTool<S extends z.ZodType = z.ZodType> {
   description: string;
   args: S;
 }
-
-export function defineOp<S extends z.ZodType>(op: EditOp<S>): EditOp<S> {
-  return op;
-}

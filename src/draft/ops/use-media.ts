@@ -7,7 +7,8 @@
 import { z } from 'zod';
 import { type Draft, OUTPUT_SIZES } from '../schema.ts';
 import { appendClips, aspectOf, IMAGE_DURATION_MS } from './clips.ts';
-import { defineOp, OpError } from './types.ts';
+import { defineOp } from './define-op.ts';
+import { OpError } from './types.ts';
 import { findMedia } from './util.ts';
 
 export const useMediaArgs = z.object({
@@ -18,7 +19,7 @@ export const useMedia = defineOp({
   name: 'use_media',
   description: 'Start the timeline over with only these uploaded files (one file at a time, or all together).',
   args: useMediaArgs,
-  apply(input, args, ctx): Draft {
+  edit(draft, args, ctx) {
     const media = args.media_ids.map((id) => findMedia(ctx, id));
     const audio = media.find((m) => m.kind === 'audio');
     if (audio)
@@ -33,10 +34,10 @@ export const useMedia = defineOp({
       v: 1,
       w: OUTPUT_SIZES[aspect].w,
       h: OUTPUT_SIZES[aspect].h,
-      fps: input.fps,
+      fps: draft.fps,
       d: 0,
       t: [],
-      m: input.m,
+      m: draft.m,
     };
     return appendClips.apply(fresh, { media_ids: args.media_ids, image_duration_ms: IMAGE_DURATION_MS }, ctx);
   },

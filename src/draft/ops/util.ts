@@ -73,8 +73,10 @@ export function findMedia(ctx: OpContext, mediaId: string): MediaInfo {
 }
 
 /** The background-music track, if any. */
-export function musicTrack(draft: Draft): Extract<Track, { tt: 1 }> | undefined {
-  return draft.t.find((t): t is Extract<Track, { tt: 1 }> => t.tt === TrackType.audio && t.m.kind === 'music');
+export function musicTrack(draft: Draft): Extract<Track, { tt: typeof TrackType.audio }> | undefined {
+  return draft.t.find(
+    (t): t is Extract<Track, { tt: typeof TrackType.audio }> => t.tt === TrackType.audio && t.m.kind === 'music',
+  );
 }
 
 /** Name without extension, for track labels. */
