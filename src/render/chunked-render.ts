@@ -9,7 +9,7 @@
 import { NonRetryableError } from 'cloudflare:workflows';
 import type { Draft } from '../draft/schema.ts';
 import { type ChunkRange, planChunks, timelineFrames } from '../draft/slice-draft.ts';
-import { type EngineId, EngineRejected, EngineUnavailable, engineIds } from '../lib/engine-client.ts';
+import { type EngineId, EngineRejected, EngineUnavailable, engineIds, formatJobRef } from '../lib/engine-client.ts';
 import type { JobState, RenderPart } from '../lib/engine-protocol.ts';
 import { signBlobUrl } from '../lib/signing.ts';
 import { cancelEngineJob, getEngineJob, startEngineRender } from './engine-jobs.ts';
@@ -124,7 +124,13 @@ export async function runPart(
   env: Env,
   req: RenderRequest,
   run: PartRun,
-  opts: { timeoutMs: number; onProgress: (p: number) => Promise<'failed' | unknown>; pollMs?: (n: number) => number },
+  opts: {
+    timeoutMs: number;
+    onProgress: (p: number) => Promise<'failed' | unknown>;
+    pollMs?: (n: number) => number;
+    /** For the log line naming the engine that took the part. */
+    label: { renderId: string; part: string };
+  },
 ): Promise<NonNullable<JobState['output']>> {
   if (run.lastJob) await cancelEngineJob(env, run.lastJob).catch(() => undefined);
   let ref: { engine: EngineId; jobId: string };
@@ -136,6 +142,17 @@ export async function runPart(
   }
   run.tried.push(ref.engine);
   run.lastJob = ref;
+  // Which engine of the pool took which part: for the operator (and test/node/render-chunked-e2e.test.ts).
+  const job = formatJobRef(ref);
+  console.log(
+    JSON.stringify({
+      level: 'info',
+      msg: 'engine job started',
+      render_id: opts.label.renderId,
+      part: opts.label.part,
+      job,
+    }),
+  );
   const pollMs = opts.pollMs ?? ((n: number) => Math.min(5000, 500 * 2 ** Math.min(n, 4)));
   const deadline = Date.now() + opts.timeoutMs;
   let lost = 0;

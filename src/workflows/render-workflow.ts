@@ -140,6 +140,7 @@ export class RenderWorkflow extends WorkflowEntrypoint<Env, RenderParams> {
         .do(name, config, () =>
           runPart(this.env, req, run, {
             timeoutMs,
+            label: { renderId, part: name },
             onProgress: (p) => {
               set(p);
               return report();
