@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Draft, type DraftInput, DraftSchema } from '../../src/draft/schema.ts';
-import { type ChunkRange, planChunks, timelineFrames } from '../../src/draft/slice-draft.ts';
+import { type ChunkRange, planChunks, sliceDraft, timelineFrames } from '../../src/draft/slice-draft.ts';
+import { buildRender } from '../src/render/build-render.ts';
 import { concatList } from '../src/render/run-join.ts';
 import { type Fixture, setUp, waitForJob } from './fixtures.ts';
 import { ffmpeg, meanAbsDiff } from './media.ts';
@@ -297,7 +298,54 @@ describe('chunked render', () => {
     expect(srt.json.error).toMatch(/writes only output.url/);
     const windowed = await call({ draft: { ...draft, m: { window: { start_frame: 0, end_frame: 10 } } } });
     expect(windowed.status).toBe(400);
-    expect(windowed.json.error).toMatch(/draft.m.window/);
+    expect(windowed.json.error).toMatch(/draft.m.window: only a chunked render sets it/);
+  });
+
+  it('plans a video part as the window of the whole timeline and the audio part without any picture', () => {
+    const opts = {
+      inputs: new Map([
+        [
+          'src',
+          {
+            url: 'http://127.0.0.1:9/src.mp4',
+            kind: 'video' as const,
+            hasAudio: true,
+            durationMs: 12_000,
+            audioChannels: 2,
+          },
+        ],
+        [
+          'music',
+          {
+            url: 'http://127.0.0.1:9/m.m4a',
+            kind: 'audio' as const,
+            hasAudio: true,
+            durationMs: 12_000,
+            audioChannels: 2,
+          },
+        ],
+      ]),
+      tmpDir: '/tmp/job',
+      fontsDir: '/fonts',
+      fonts: { latin: '', cjk: '' },
+      preset: 'veryfast',
+      outputPath: '/tmp/job/out.mp4',
+    };
+    const video = buildRender(sliceDraft(draft, 117, 175), { ...opts, part: 'video' });
+    // Stamped as frames 117… of the whole timeline while captions, titles and fades run, from 0 for the encoder.
+    expect(video.graph).toContain('settb=1/25,setpts=PTS+117[');
+    expect(video.graph).toMatch(/fade=t=in:st=0:d=2\.800,format=yuv420p,setpts=PTS-STARTPTS\[vout\d+\]$/);
+    // Segment b (frames 75..175) is cut at frame 117, 42 frames in: its fades keep their phase.
+    expect(video.graph).toContain('setpts=PTS+round(42/(25*TB)),fade=t=in:st=0:d=0.600,fade=t=out:st=1.500:d=2.500');
+    expect(video.args).toEqual(expect.arrayContaining(['-an', '-frames:v', '58']));
+    expect(video.args.join(' ')).not.toMatch(/aout|-c:a/);
+    expect(video.args.filter((a) => a === '-i')).toHaveLength(1); // b's rest only: no music, no segment a
+    expect(video.durationMs).toBeCloseTo(2320, 6);
+    expect(video.args).toEqual(expect.arrayContaining(['-ss', '5.680000'])); // b's in-point 4000 + 42 frames
+    const audio = buildRender(draft, { ...opts, part: 'audio' });
+    expect(audio.graph).not.toMatch(/scale=|ass=|fps=/);
+    expect(audio.args).toEqual(expect.arrayContaining(['-vn', '-c:a', 'aac', '-t', '7.000']));
+    expect(audio.args).not.toContain('-movflags');
   });
 
   it('writes the concat list with each path quoted for the demuxer', () => {

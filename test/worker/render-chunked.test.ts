@@ -119,6 +119,21 @@ describe('chunked render workflow', () => {
   });
 });
 
+describe('POST refuses a draft that carries a chunk window', () => {
+  it('answers 400 naming draft.m.window and freezes nothing', async () => {
+    const u = await userWithClip();
+    const res = await postRender(u.token, {
+      id: 'render_windowed',
+      sessionId: u.session_id,
+      draft: draftOf(u.mediaId, 10_000, { m: { window: { start_frame: 0, end_frame: 30 } } }),
+    });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { code: number; message: string };
+    expect(body.message).toMatch(/draft\.m\.window: only a chunked render sets it/);
+    expect(await expectBalanced(u.user_id)).toMatchObject({ available: 100, frozen: 0 });
+  });
+});
+
 describe('chunk count and progress', () => {
   it('chunks only long drafts with more than one engine, one chunk per engine at most, none under a quarter of the threshold', () => {
     expect(chunkCount(1, 600_000, 120_000)).toBe(1);

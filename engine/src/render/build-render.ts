@@ -123,8 +123,10 @@ export function buildRender(draft: Draft, opts: PlanOptions): RenderPlan {
     ...g.inputArgs.flat(),
     // Past Linux's 128 KiB limit on one argument (about 300 cut segments) the graph goes in a file.
     ...(graph.length > GRAPH_ARG_MAX ? ['-filter_complex_script', graphFile] : ['-filter_complex', graph]),
-    ...(vout ? ['-map', `[${vout}]`, ...videoEncoderArgs(opts.preset, draft.fps)] : ['-vn']),
-    ...(aout ? ['-map', `[${aout}]`, ...AUDIO_ENCODER] : ['-an']),
+    ...(vout ? ['-map', `[${vout}]`] : []),
+    ...(aout ? ['-map', `[${aout}]`] : []),
+    ...(vout ? videoEncoderArgs(opts.preset, draft.fps) : ['-vn']),
+    ...(aout ? AUDIO_ENCODER : ['-an']),
     // A chunk is exactly its frames (the join adds them up to the whole render's count); otherwise
     // never longer than the timeline, whatever a source does.
     ...(window ? ['-frames:v', String(frames)] : ['-t', sec(durationMs)]),

@@ -9,7 +9,6 @@ import type { RenderRequest } from '../../../src/render/render-request.ts';
 
 export function validateRender(req: RenderRequest): string | null {
   const { draft, part } = req;
-  if (draft.m?.window) return 'draft.m.window: set by the engine from part (send the whole draft)';
   if (part && part.kind !== 'join' && (req.output.srt_url || req.output.vtt_url || req.output.poster_url))
     return `output: a ${part.kind} part writes only output.url (captions and poster come with the join)`;
   if (part?.kind === 'video') {
