@@ -6,6 +6,7 @@ import {
   renderDurationMs,
   unknownMedia,
   unknownMediaProblem,
+  windowProblem,
 } from '../draft/checks.ts';
 import { type Draft, DraftSchema, TrackType } from '../draft/schema.ts';
 import type { RenderOutputSpec } from '../durable/renders.ts';
@@ -75,6 +76,7 @@ export async function startRender(
   const existing = await user.getRender(id);
   if (!existing) {
     refuseIf(oddSizeProblem(draft));
+    refuseIf(windowProblem(draft));
     assertPlanAllows('free', draft.w, draft.h);
     const kinds = new Map((await user.listMedia(args.sessionId)).map((m) => [m.media_id, m.kind]));
     const kindOf = (mediaId: string) => kinds.get(mediaId);
