@@ -4,7 +4,7 @@
  * analysed twice (uploads may pre-warm the same key). No engine → a clear error, never a guess.
  */
 import { analysisCostCredits } from '../lib/cost.ts';
-import { engineFetch, hasEngine } from '../lib/engine-client.ts';
+import { EngineUnavailable, engineFetch, engineIds, hasEngine, pickEngine } from '../lib/engine-client.ts';
 import { AnalyseResult } from '../lib/engine-protocol.ts';
 import { signBlobUrl } from '../lib/signing.ts';
 import {
@@ -127,14 +127,20 @@ export async function analyseMedia(
 }
 
 /**
- * The engine pool as the window fan-out sees it. One engine (ENGINE_URL) today: every window goes
- * to it in turn; with the engine pool (src/lib/engine-client.ts pickEngine) each goes to the least
- * busy engine.
+ * The engine pool as the window fan-out sees it: each window goes to the least busy healthy
+ * engine (pickEngine); a retry leaves out the engine that failed, unless it is the only one.
  */
 function enginePool(env: Env): EnginePool {
   return {
-    size: 1,
-    pick: async () => undefined,
+    size: engineIds(env).length,
+    pick: async (exclude) => {
+      try {
+        return await pickEngine(env, { exclude });
+      } catch (err) {
+        if (err instanceof EngineUnavailable && exclude.length > 0) return await pickEngine(env);
+        throw err;
+      }
+    },
     post: (path, json, timeoutMs, engine) => engineFetch(env, path, { json, timeoutMs, ...(engine ? { engine } : {}) }),
   };
 }
