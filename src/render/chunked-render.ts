@@ -108,6 +108,11 @@ export function chunkedProgress(
   return Math.min(1, sum + weights.audio * p.audio + weights.join * p.join);
 }
 
+/**
+ * What one part's attempts know of each other within one run of the workflow. After a replay (a
+ * crash or deploy) it starts empty: an earlier attempt's job may then still be running and write
+ * the same chunk file, with the same frames, which is harmless.
+ */
 export interface PartRun {
   /** Engines this part's earlier attempts ran on, and the last job: a retry goes elsewhere and stops that job first. */
   tried: EngineId[];
