@@ -11,12 +11,12 @@ import type { Draft } from '../draft/schema.ts';
 import { type ChunkRange, planChunks, timelineFrames } from '../draft/slice-draft.ts';
 import { type EngineId, EngineRejected, EngineUnavailable, engineIds, formatJobRef } from '../lib/engine-client.ts';
 import type { JobState, RenderPart } from '../lib/engine-protocol.ts';
+import { renderTimeoutMs } from '../lib/render-timeout.ts';
 import { signBlobUrl } from '../lib/signing.ts';
+import { renderPrefix } from '../lib/storage-keys.ts';
 import { cancelEngineJob, getEngineJob, startEngineRender } from './engine-jobs.ts';
 import { LOST_POLLS_LIMIT, type SignedRender } from './pipeline.ts';
-import { renderPrefix } from './render-keys.ts';
 import type { RenderRequest } from './render-request.ts';
-import { renderTimeoutMs } from './render-timeout.ts';
 
 /**
  * Drafts at least this long are chunked when more than one engine is configured (wrangler.toml

@@ -15,9 +15,10 @@ import { signedBindUrl } from '../lib/bind-link.ts';
 import { assertPlanAllows, renderCostCredits } from '../lib/cost.ts';
 import { hasEngine, parseJobRef } from '../lib/engine-client.ts';
 import { AppError, ErrorCode } from '../lib/errors.ts';
+import { renderInstanceId } from '../lib/storage-keys.ts';
 import { parseWith } from '../lib/validate.ts';
 import { cancelEngineJob } from './engine-jobs.ts';
-import { type RenderParams, renderInstanceId } from './render-keys.ts';
+import type { RenderParams } from './render-keys.ts';
 import { type RenderStatusView, renderStatusView } from './status.ts';
 
 /** Render ids are the client's idempotency keys; they also name the render's R2 folder. */

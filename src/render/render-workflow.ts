@@ -12,8 +12,8 @@ import {
   partWeights,
   planChunkedRender,
   runPart,
-} from '../render/chunked-render.ts';
-import { cancelEngineJob } from '../render/engine-jobs.ts';
+} from './chunked-render.ts';
+import { cancelEngineJob } from './engine-jobs.ts';
 import {
   LOST_POLLS_LIMIT,
   MAX_ENGINE_ATTEMPTS,
@@ -26,11 +26,11 @@ import {
   signRender,
   startJob,
   verifyOutput,
-} from '../render/pipeline.ts';
+} from './pipeline.ts';
 // RenderParams lives in render-keys.ts so that start-render.ts needs nothing from this module (no import cycle).
-import type { RenderParams } from '../render/render-keys.ts';
-import { makeShareId } from '../render/share-id.ts';
-import { bindUrl } from '../render/start-render.ts';
+import type { RenderParams } from './render-keys.ts';
+import { makeShareId } from './share-id.ts';
+import { bindUrl } from './start-render.ts';
 
 const QUICK: WorkflowStepConfig = {
   retries: { limit: 5, delay: '1 second', backoff: 'exponential' },
