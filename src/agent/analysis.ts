@@ -73,6 +73,11 @@ export interface AnalysisOutcome {
   cached: boolean;
 }
 
+/** The pauses and words of this media are cached for the language: speech edits need no engine call. */
+export async function isAnalysed(env: Env, media: AnalysableMedia, language: string): Promise<boolean> {
+  return (await env.MEDIA.head(analysisKey(media, language))) !== null;
+}
+
 export async function analyseMedia(
   env: Env,
   origin: string,
