@@ -15,7 +15,8 @@ export function planChunks(durationMs: number, pauses: Interval[], maxChunkMs = 
  * [0, durationMs] in consecutive pieces of at most maxMs, each cut at the middle of the longest
  * pause of the piece's second half (a sentence break more likely than a breath), else of its
  * second quarter; a hard cut only when there is no pause at all. `minCutPauseMs` prefers pauses
- * at least that long (both halves then stay pauses on their own), falling back to any pause.
+ * at least that long (both halves then stay pauses on their own), in the piece's last quarter
+ * first, falling back to any pause.
  */
 export function cutAtPauses(durationMs: number, pauses: Interval[], maxMs: number, minCutPauseMs = 0): Interval[] {
   const pieces: Interval[] = [];
@@ -26,7 +27,10 @@ export function cutAtPauses(durationMs: number, pauses: Interval[], maxMs: numbe
       pauses
         .filter((p) => p.e - p.s >= minMs && (p.s + p.e) / 2 > from && (p.s + p.e) / 2 <= limit)
         .sort((a, b) => b.e - b.s - (a.e - a.s))[0];
+    // With a preferred pause length (analysis windows), the last quarter first: windows near the
+    // target length mean fewer of them for the same file.
     const best =
+      (minCutPauseMs > 0 ? within(start + (maxMs * 3) / 4, minCutPauseMs) : undefined) ??
       within(start + maxMs / 2, minCutPauseMs) ??
       within(start + maxMs / 4, minCutPauseMs) ??
       within(start + maxMs / 2, 0) ??

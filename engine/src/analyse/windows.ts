@@ -2,7 +2,8 @@
  * Where to split a long recording so that several engines can analyse it side by side: one
  * streamed pass of the energy detector over the whole file (ffmpeg decodes into a pipe; only one
  * level per 30 ms frame is kept, 120,000 numbers for an hour), then cuts in the middle of long
- * pauses near the target window length. A word is never split: every cut is inside a pause.
+ * pauses near the target window length (the caller's `window_ms`; the Worker asks for
+ * ANALYSIS_WINDOW_MS, src/agent/analysis-windows.ts). A word is never split: every cut is inside a pause.
  */
 import type { Span } from '../asr/types.ts';
 import { runFfmpeg } from '../ffmpeg/run-ffmpeg.ts';
@@ -11,8 +12,6 @@ import { cutAtPauses } from './chunks.ts';
 import { energySpeech, FrameMeter } from './energy-vad.ts';
 import { complement } from './refine.ts';
 
-/** Target length of one analysis window (the Worker splits inputs longer than twice this). */
-export const ANALYSIS_WINDOW_MS = 5 * 60_000;
 /** Cuts prefer pauses at least this long, so both halves stay pauses on their own (min pause 400 ms). */
 export const MIN_CUT_PAUSE_MS = 1000;
 
