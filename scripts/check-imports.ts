@@ -4,7 +4,10 @@
  *    cycle of types still means two modules that cannot be understood apart);
  *  - src/lib importing from a feature folder: lib is the bottom layer, and no exception is
  *    allowed (when lib needs something of a feature, the dependency is inverted: see
- *    lib/app-env.ts and durable/user-stub.ts, lib/engine-protocol.ts and render/render-request.ts).
+ *    lib/app-env.ts and durable/user-stub.ts, lib/engine-protocol.ts and render/render-request.ts);
+ *  - a cycle between feature folders (durable → render → durable, say), even when no two files
+ *    import each other: folders are the layers, so their graph must be acyclic too. The storage
+ *    layout both sides need lives in lib/storage-keys.ts for that reason.
  * Relative imports only: package imports cannot form a cycle inside the repository.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -17,11 +20,11 @@ const FEATURES = [
   'src/agent',
   'src/draft',
   'src/durable',
+  'src/engine-container',
   'src/render',
   'src/routes',
   'src/transcript',
   'src/uploads',
-  'src/workflows',
 ];
 
 function walk(dir: string, out: string[] = []): string[] {
@@ -103,12 +106,31 @@ export function upwardLibImports(graph: Graph): string[] {
   return bad;
 }
 
+/** The folder graph of src/ (src/agent, src/durable, …): one node per folder, its files' imports merged. */
+export function folderGraph(graph: Graph): Graph {
+  const folderOf = (f: string) => /^src\/[^/]+(?=\/)/.exec(f)?.[0] ?? null;
+  const folders: Graph = new Map();
+  for (const [from, tos] of graph) {
+    const a = folderOf(from);
+    if (!a) continue;
+    const edges = new Set(folders.get(a) ?? []);
+    for (const to of tos) {
+      const b = folderOf(to);
+      if (b && b !== a) edges.add(b);
+    }
+    folders.set(a, [...edges].sort());
+  }
+  return folders;
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
   const graph = buildGraph();
   const cycles = findCycles(graph);
   const upward = upwardLibImports(graph);
+  const folderCycles = findCycles(folderGraph(graph));
   for (const c of cycles) console.error(`import cycle: ${c.join(' <-> ')}`);
+  for (const c of folderCycles) console.error(`folder cycle: ${c.join(' <-> ')}`);
   for (const e of upward) console.error(`src/lib imports a feature folder: ${e}`);
-  if (cycles.length || upward.length) process.exit(1);
-  console.log(`imports: ${graph.size} modules, no cycle, src/lib imports no feature folder`);
+  if (cycles.length || upward.length || folderCycles.length) process.exit(1);
+  console.log(`imports: ${graph.size} modules, no cycle between files or folders, src/lib imports no feature folder`);
 }

@@ -269,6 +269,9 @@ async function main() {
   if (process.env.ALLOW_PRIVATE_OUTBOUND === '1') wranglerArgs.push('--var', 'ALLOW_PRIVATE_OUTBOUND:1');
   // The chat's heartbeat interval (docs/chat.md, Events); tests shorten it to see heartbeats quickly.
   if (process.env.CHAT_HEARTBEAT_MS) wranglerArgs.push('--var', `CHAT_HEARTBEAT_MS:${process.env.CHAT_HEARTBEAT_MS}`);
+  // From how long a draft renders in chunks on several engines (docs/rendering.md); tests lower it.
+  if (process.env.CHUNK_RENDER_MIN_MS)
+    wranglerArgs.push('--var', `CHUNK_RENDER_MIN_MS:${process.env.CHUNK_RENDER_MIN_MS}`);
 
   // Engines share the analysis cache directory: it writes each entry to a temporary file and renames
   // it into place (engine/src/analyse/cache.ts), so two engines never read half an entry.

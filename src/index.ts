@@ -1,11 +1,11 @@
 import { Hono } from 'hono';
+import { runCleanupCron } from './durable/cleanup-cron.ts';
 import type { AppEnv } from './lib/app-env.ts';
 import { apiCors } from './lib/cors.ts';
 import { errorResponse } from './lib/envelope.ts';
 import { ErrorCode } from './lib/errors.ts';
 import { onError } from './lib/on-error.ts';
 import { requireSecrets } from './lib/secret-guard.ts';
-import { runCleanupCron } from './render/cleanup-cron.ts';
 import { adk, adkDocs } from './routes/adk.ts';
 import { auth, authDocs } from './routes/auth.ts';
 import { blob, blobDocs } from './routes/blob.ts';
@@ -25,7 +25,8 @@ import { uploadDocs, uploads } from './routes/uploads.ts';
 import { verifyEmail, verifyEmailDocs } from './routes/verify-email.ts';
 
 export { UserDO } from './durable/user-do.ts';
-export { RenderWorkflow } from './workflows/render-workflow.ts';
+export { EngineContainer } from './engine-container/engine-container.ts';
+export { RenderWorkflow } from './render/render-workflow.ts';
 
 const app = new Hono<AppEnv>();
 

@@ -7,6 +7,7 @@ import { analysisCostCredits } from '../lib/cost.ts';
 import { EngineUnavailable, engineFetch, engineIds, hasEngine, pickEngine } from '../lib/engine-client.ts';
 import { AnalyseResult } from '../lib/engine-protocol.ts';
 import { signBlobUrl } from '../lib/signing.ts';
+import { analysisCacheId, analysisPrefix } from '../lib/storage-keys.ts';
 import {
   analyseWindows,
   type EnginePool,
@@ -41,9 +42,6 @@ export class AnalysisNeedsCredits extends Error {
   }
 }
 
-const cacheId = (media: AnalysableMedia) =>
-  media.content_hash && /^[A-Za-z0-9_-]{8,}$/.test(media.content_hash) ? media.content_hash : `media-${media.media_id}`;
-
 /**
  * Speech is recognised per language, so the cache is keyed by content and language: the primary
  * tag, except Chinese, whose region or script tag decides simplified or traditional characters.
@@ -57,16 +55,6 @@ const cacheLanguage = (language: string) => {
 
 /** Bumped when the engine's analysis changes (v2: Whisper + voice activity), so old results are not reused. */
 const ANALYSIS_VERSION = 'v2';
-
-/**
- * The cache lives beside the upload, under its owner's prefix (`u/<userId>/`), so purging a user
- * removes the words of their videos too; the engine's own cache still dedupes across users.
- */
-/** Every language's analysis of this media starts with this (session deletion removes them all). */
-export const analysisPrefix = (media: AnalysableMedia) => {
-  const owner = /^u\/[^/]+\//.exec(media.r2_key)?.[0] ?? 'shared/';
-  return `${owner}analysis/${cacheId(media)}.`;
-};
 
 /** FNV-1a, 52 bits: a stable cache-key suffix for a bias list (not a security hash). */
 function biasTag(hotwords: string): string {
@@ -83,6 +71,11 @@ export type AnalysisProgress = (done: number, total: number) => void | Promise<v
 export interface AnalysisOutcome {
   result: AnalyseResult;
   cached: boolean;
+}
+
+/** The pauses and words of this media are cached for the language: speech edits need no engine call. */
+export async function isAnalysed(env: Env, media: AnalysableMedia, language: string): Promise<boolean> {
+  return (await env.MEDIA.head(analysisKey(media, language))) !== null;
 }
 
 export async function analyseMedia(
@@ -113,7 +106,7 @@ export async function analyseMedia(
   if (cost === 0) return await analyseNow(env, origin, media, language, key, hotwords, onProgress);
   if (!charge) throw new AnalysisNeedsCredits(cost);
   // One ref per file and language: a retried turn freezes once, and a cached result is never charged.
-  const ref = `analysis:${cacheId(media)}:${cacheLanguage(language)}${hotwords ? biasTag(hotwords) : ''}`;
+  const ref = `analysis:${analysisCacheId(media)}:${cacheLanguage(language)}${hotwords ? biasTag(hotwords) : ''}`;
   const minutes = Math.round((media.duration_ms ?? 0) / 60_000);
   await charge.freeze(ref, cost, `speech analysis of ${media.name} (${minutes} min)`);
   try {
@@ -162,7 +155,7 @@ async function analyseNow(
     );
   }
   const url = await signBlobUrl(env.SIGNING_SECRET, origin, media.r2_key, 'GET', 3600);
-  const hash = cacheId(media);
+  const hash = analysisCacheId(media);
   const request = { url, content_hash: hash, language, ...(hotwords ? { hotwords } : {}) };
   const pool = enginePool(env);
   let result: AnalyseResult | null = null;

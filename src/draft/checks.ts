@@ -50,11 +50,17 @@ export function misplacedMediaProblem(draft: Draft, kindOf: MediaKindOf): string
   return null;
 }
 
+/** `m.window` marks a chunk's slice (src/draft/slice-draft.ts), made by the engine itself: never sent. */
+export function windowProblem(draft: Draft): string | null {
+  return draft.m?.window ? 'draft.m.window: only a chunked render sets it (send the whole draft)' : null;
+}
+
 /** Every check above in the Worker's order; the first problem, or null when the draft can be rendered. */
 export function renderProblem(draft: Draft, kindOf: MediaKindOf): string | null {
   return (
     emptyDraftProblem(draft) ??
     oddSizeProblem(draft) ??
+    windowProblem(draft) ??
     unknownMediaProblem(unknownMedia(draft, kindOf)) ??
     misplacedMediaProblem(draft, kindOf)
   );

@@ -41,6 +41,12 @@ export const VisualSegmentSchema = z.object({
       volume: volume.optional(),
       fade_in: ms.optional(),
       fade_out: ms.optional(),
+      /**
+       * Set by sliceDraft (chunked renders) on a piece of a segment cut by a chunk boundary: the
+       * piece starts `head_frames` frames into the segment, which lasted `whole_d` ms, so its fades
+       * keep the phase they have in a whole render (src/draft/slice-draft.ts).
+       */
+      slice: z.object({ head_frames: z.number().int().nonnegative().max(L.maxMs), whole_d: positiveMs }).optional(),
     })
     .passthrough()
     .default({ fit: 'cover', speed: 1 }),
@@ -140,6 +146,17 @@ export const DraftSchema = z
         fade_in: ms.optional(),
         fade_out: ms.optional(),
         title: text.optional(),
+        /**
+         * Render only frames [start_frame, end_frame) of this timeline (a chunk of a parallel
+         * render; src/draft/slice-draft.ts). Times in the draft stay those of the whole timeline.
+         */
+        window: z
+          .object({
+            start_frame: z.number().int().nonnegative().max(L.maxMs),
+            end_frame: z.number().int().positive().max(L.maxMs),
+          })
+          .refine((w) => w.end_frame > w.start_frame, 'end_frame must be after start_frame')
+          .optional(),
         /**
          * Caption corrections of this session ("cards" → "Carl's"), applied to captions and the
          * transcript now and whenever captions are made again (src/draft/ops/glossary.ts).

@@ -5,8 +5,7 @@
  * returned, so nothing is charged for a video nobody can fetch. Share pages then answer 404 (the
  * render row is gone) and signed download links 404 (the object is gone).
  */
-import { analysisPrefix } from '../agent/analysis.ts';
-import { renderInstanceId, renderPrefix } from '../render/render-keys.ts';
+import { analysisPrefix, renderInstanceId, renderPrefix } from '../lib/storage-keys.ts';
 import { listMedia } from './media.ts';
 import { cancelRender, listSessionRenders } from './renders.ts';
 import { deleteSessionRows } from './sessions.ts';

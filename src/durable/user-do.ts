@@ -2,8 +2,8 @@ import { DurableObject } from 'cloudflare:workers';
 import type { Draft } from '../draft/schema.ts';
 import type { ProbeResult } from '../lib/engine-protocol.ts';
 import { AppError, type RpcResult } from '../lib/errors.ts';
-import { runUserCleanup } from '../render/cleanup.ts';
 import { appendChat, type ChatEntry, chatHistory } from './chat.ts';
+import { runUserCleanup } from './cleanup.ts';
 import * as credits from './credits.ts';
 import { commitDraft, draftHistory, moveHead } from './drafts.ts';
 import * as verification from './email-verification.ts';
@@ -247,7 +247,7 @@ export class UserDO extends DurableObject<Env> {
     return this.tx(() => renders.getByShareId(this.sql, shareId));
   }
 
-  /** Revokes expired tokens, purges a long-expired user in batches, re-arms the alarm (src/render/cleanup.ts). */
+  /** Revokes expired tokens, purges a long-expired user in batches, re-arms the alarm (src/durable/cleanup.ts). */
   async runCleanup(nowMs = Date.now()) {
     const result = await runUserCleanup(this.ctx.storage, this.env.MEDIA, this.env.RENDER_WORKFLOW, nowMs);
     if (result.nextAlarmMs !== null) await this.ctx.storage.setAlarm(result.nextAlarmMs);

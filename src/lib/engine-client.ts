@@ -1,6 +1,8 @@
 import { deriveEngineSecret, signEngineRequest } from './engine-auth.ts';
 import {
   chooseLeastBusy,
+  containerIndex,
+  containerName,
   type EngineId,
   EngineUnavailable,
   engineIds,
@@ -13,6 +15,8 @@ import { AppError, ErrorCode } from './errors.ts';
 
 export {
   chooseLeastBusy,
+  containerIndex,
+  containerName,
   type EngineId,
   type EngineJobRef,
   EngineRejected,
@@ -61,16 +65,20 @@ export async function engineFetch(
   }
   const method = init.method ?? (init.json === undefined ? 'GET' : 'POST');
   const body = init.json === undefined ? '' : JSON.stringify(init.json);
-  const url = `${engine}${path}`;
+  const container = containerIndex(engine);
+  // A container is reached through its Durable Object stub; the host name is not looked at, the path is signed.
+  const url = container === null ? `${engine}${path}` : `http://engine${path}`;
   const u = new URL(url);
   const secret = await deriveEngineSecret(env.SIGNING_SECRET);
   const signed = await signEngineRequest(secret, method, u.pathname + u.search, body);
-  return fetch(url, {
+  const request = new Request(url, {
     method,
     headers: init.json === undefined ? signed : { ...signed, 'content-type': 'application/json' },
     body: init.json === undefined ? undefined : body,
     signal: AbortSignal.timeout(init.timeoutMs),
   });
+  if (container === null) return fetch(request);
+  return env.ENGINE_CONTAINER.getByName(containerName(container)).fetch(request);
 }
 
 interface Health {
@@ -89,9 +97,21 @@ const healthCache = new Map<EngineId, { atMs: number; health: Promise<Health>; p
 const loggedDown = new Set<EngineId>();
 let turn = 0;
 
+/** A container asleep is healthy (the next request starts it) but costs a cold start: it weighs as half busy. */
+const ASLEEP_LOAD = 0.5;
+
 async function checkHealth(env: Env, engine: EngineId): Promise<Health> {
   let body: unknown = null;
   let why = '';
+  const container = containerIndex(engine);
+  if (container !== null) {
+    // Asking a sleeping container's /health would start it (and every pick would keep all awake):
+    // its state, read from its Durable Object, does not.
+    const state = await env.ENGINE_CONTAINER.getByName(containerName(container))
+      .getState()
+      .catch(() => null);
+    if (state && state.status !== 'running' && state.status !== 'healthy') return { load: ASLEEP_LOAD, weight: 1 };
+  }
   try {
     const res = await engineFetch(env, '/health', { engine, timeoutMs: HEALTH_TIMEOUT_MS });
     body = res.ok ? await res.json().catch(() => null) : null;

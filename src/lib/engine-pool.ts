@@ -37,8 +37,28 @@ export function parseEngineUrls(urls: string | undefined, url: string | undefine
   return [...new Set(chosen)];
 }
 
-/** The configured engines, in order; [] when none is configured. */
+const CONTAINER_PREFIX = 'container:';
+
+/** "container:<n>" → n, for the engines on Cloudflare Containers; null for a URL. */
+export function containerIndex(engine: EngineId): number | null {
+  if (!engine.startsWith(CONTAINER_PREFIX)) return null;
+  const n = Number(engine.slice(CONTAINER_PREFIX.length));
+  return Number.isInteger(n) && n >= 0 ? n : null;
+}
+
+/** The named container instance of engine n ("engine-0", …): the same name always reaches the same one. */
+export const containerName = (n: number) => `engine-${n}`;
+
+/**
+ * The configured engines, in order; [] when none is configured. In production (ENGINE_CONTAINERS
+ * > 0 and the ENGINE_CONTAINER binding) the pool is the containers container:0 … container:N-1;
+ * otherwise ENGINE_URLS, else ENGINE_URL.
+ */
 export function engineIds(env: Env): EngineId[] {
+  const containers = Number(env.ENGINE_CONTAINERS ?? 0);
+  if (env.ENGINE_CONTAINER && Number.isInteger(containers) && containers > 0) {
+    return Array.from({ length: containers }, (_, n) => `${CONTAINER_PREFIX}${n}`);
+  }
   return parseEngineUrls(env.ENGINE_URLS, env.ENGINE_URL);
 }
 

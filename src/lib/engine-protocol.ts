@@ -96,6 +96,29 @@ export const AnalyseWindowsResult = z.object({
 export type AnalyseWindowsResult = z.infer<typeof AnalyseWindowsResult>;
 
 /**
+ * A part of a chunked render (docs/rendering.md): the picture of frames [start_frame, end_frame)
+ * (video only, exactly that many frames), the whole timeline's sound (AAC in an .m4a, so the
+ * seams have no clicks or gaps), or the join of the chunks and the sound into the final MP4 (plus
+ * SRT, VTT and poster, as a whole render makes them). Absent: a whole render.
+ */
+export const RenderPart = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('video'),
+    start_frame: z.number().int().nonnegative(),
+    end_frame: z.number().int().positive(),
+  }),
+  z.object({ kind: z.literal('audio') }),
+  z.object({
+    kind: z.literal('join'),
+    /** Signed GET URLs of the video chunks' MP4s, in timeline order. */
+    chunks: z.array(z.string().url()).min(1).max(64),
+    /** Signed GET URL of the audio part's .m4a. */
+    audio: z.string().url(),
+  }),
+]);
+export type RenderPart = z.infer<typeof RenderPart>;
+
+/**
  * POST /render's body without its draft. The full schema, draft included, is RenderRequest in
  * src/render/render-request.ts: lib is the bottom layer and does not know the draft.
  */
@@ -112,6 +135,7 @@ export const RenderRequestEnvelope = z.object({
   }),
   /** x264 preset; the default balances speed and size for a laptop-class CPU. */
   preset: z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium']).optional(),
+  part: RenderPart.optional(),
 });
 export type RenderRequestEnvelope = z.infer<typeof RenderRequestEnvelope>;
 
@@ -127,6 +151,8 @@ export const JobState = z.object({
       size: z.number().int(),
       duration_ms: z.number(),
       captions: z.boolean(),
+      /** Frames written (video chunks and joins): what the join and the Workflow check. */
+      frames: z.number().int().optional(),
     })
     .optional(),
 });

@@ -7,11 +7,11 @@ import { EngineRejected, EngineUnavailable, formatJobRef, hasEngine, parseJobRef
 import type { JobState } from '../lib/engine-protocol.ts';
 import { hmacHex } from '../lib/ids.ts';
 import { fetchOutbound } from '../lib/outbound-url.ts';
+import { renderTimeoutMs } from '../lib/render-timeout.ts';
 import { signBlobUrl } from '../lib/signing.ts';
 import { getEngineJob, probeUrl, startEngineRender } from './engine-jobs.ts';
 import { hasCaptions, renderKeys } from './render-keys.ts';
 import type { RenderRequest } from './render-request.ts';
-import { renderTimeoutMs } from './render-timeout.ts';
 import { renderStatusView } from './status.ts';
 import type { RenderWebhookBody } from './status-schema.ts';
 
@@ -23,7 +23,7 @@ export const MAX_ENGINE_ATTEMPTS = 3;
 /** Consecutive polls without an answer (or with "unknown job") before the engine counts as dead. */
 export const LOST_POLLS_LIMIT = 3;
 
-export { renderTimeoutMs } from './render-timeout.ts';
+export { renderTimeoutMs } from '../lib/render-timeout.ts';
 
 /**
  * Backoff between polls: 1 s, 2 s, 4 s … capped at 15 s, or at timeout/200 for long renders, so

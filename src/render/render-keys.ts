@@ -1,5 +1,5 @@
 import { type Draft, TrackType } from '../draft/schema.ts';
-import { sha256Hex } from '../lib/ids.ts';
+import { renderPrefix } from '../lib/storage-keys.ts';
 
 /** What a RenderWorkflow instance is started with (src/render/start-render.ts). */
 export interface RenderParams {
@@ -8,9 +8,6 @@ export interface RenderParams {
   /** Public origin at request time: signed URLs and share links point here. */
   origin: string;
 }
-
-/** Where a render's files live: under the user, so a user's cleanup finds them by prefix. */
-export const renderPrefix = (userId: string, renderId: string) => `u/${userId}/renders/${renderId}/`;
 
 export function renderKeys(userId: string, renderId: string, captions: boolean) {
   const p = renderPrefix(userId, renderId);
@@ -24,15 +21,6 @@ export function renderKeys(userId: string, renderId: string, captions: boolean) 
 
 export const hasCaptions = (draft: Draft) =>
   draft.t.some((t) => t.tt === TrackType.text && t.m.kind === 'caption' && t.sg.length > 0);
-
-/**
- * The Workflow instance id of a render: deterministic from user and render id, so a repeated
- * POST finds the instance the first one created instead of starting a second render.
- * (Render ids are the client's; hashing keeps the instance id within the allowed characters.)
- */
-export async function renderInstanceId(userId: string, renderId: string): Promise<string> {
-  return `${userId}-${(await sha256Hex(`render:${renderId}`)).slice(0, 32)}`;
-}
 
 /** Signed download links live at most this long, and never past the render's expiry. */
 export const DOWNLOAD_URL_TTL_S = 6 * 3600;

@@ -6,6 +6,7 @@ import {
   renderDurationMs,
   unknownMedia,
   unknownMediaProblem,
+  windowProblem,
 } from '../draft/checks.ts';
 import { type Draft, DraftSchema, TrackType } from '../draft/schema.ts';
 import type { RenderOutputSpec } from '../durable/renders.ts';
@@ -14,9 +15,10 @@ import { signedBindUrl } from '../lib/bind-link.ts';
 import { assertPlanAllows, renderCostCredits } from '../lib/cost.ts';
 import { hasEngine, parseJobRef } from '../lib/engine-client.ts';
 import { AppError, ErrorCode } from '../lib/errors.ts';
+import { renderInstanceId } from '../lib/storage-keys.ts';
 import { parseWith } from '../lib/validate.ts';
 import { cancelEngineJob } from './engine-jobs.ts';
-import { type RenderParams, renderInstanceId } from './render-keys.ts';
+import type { RenderParams } from './render-keys.ts';
 import { type RenderStatusView, renderStatusView } from './status.ts';
 
 /** Render ids are the client's idempotency keys; they also name the render's R2 folder. */
@@ -75,6 +77,7 @@ export async function startRender(
   const existing = await user.getRender(id);
   if (!existing) {
     refuseIf(oddSizeProblem(draft));
+    refuseIf(windowProblem(draft));
     assertPlanAllows('free', draft.w, draft.h);
     const kinds = new Map((await user.listMedia(args.sessionId)).map((m) => [m.media_id, m.kind]));
     const kindOf = (mediaId: string) => kinds.get(mediaId);

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { analysisKey } from '../agent/analysis.ts';
+import { isAnalysed } from '../agent/analysis.ts';
 import { publicMedia } from '../durable/media.ts';
 import type { AppEnv } from '../lib/app-env.ts';
 import { ok } from '../lib/envelope.ts';
@@ -25,10 +25,8 @@ state.get('/nemo_agent/me/:sid/latest', async (c) => {
     publicOrigin(c.env, c.req.url),
     await c.var.user.listSessionRenders(sid, 'done'),
   );
-  // analysis_ready: the pauses and words of this file are cached, so speech edits need no engine call.
-  const ready = await Promise.all(
-    media.map(async (m) => m.kind !== 'image' && (await c.env.MEDIA.head(analysisKey(m, session.language))) !== null),
-  );
+  // analysis_ready: the agent knows where it keeps the words; the route only asks.
+  const ready = await Promise.all(media.map((m) => m.kind !== 'image' && isAnalysed(c.env, m, session.language)));
   const videoInfos = media.map((m, i) => ({ ...publicMedia(m), analysis_ready: ready[i] }));
   return ok(c, { draft, draft_version: version, video_infos: videoInfos, generated_media: generated });
 });

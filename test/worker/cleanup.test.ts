@@ -1,10 +1,10 @@
 import { createScheduledController, env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import { CLEANUP_INDEX_PREFIX, indexKeyFor, isoDay, PURGE_BATCH, PURGE_GRACE_MS } from '../../src/durable/cleanup.ts';
 import { STALE_RENDER_MS } from '../../src/durable/renders.ts';
 import type { UserDO } from '../../src/durable/user-do.ts';
 import { rawUserStub, userStub } from '../../src/durable/user-stub.ts';
 import worker from '../../src/index.ts';
-import { CLEANUP_INDEX_PREFIX, indexKeyFor, isoDay, PURGE_BATCH, PURGE_GRACE_MS } from '../../src/render/cleanup.ts';
 import { call, mintToken } from './helpers.ts';
 import {
   doneJob,

@@ -7,6 +7,8 @@ import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import {
   chooseLeastBusy,
+  containerIndex,
+  containerName,
   EngineUnavailable,
   engineFetch,
   engineIds,
@@ -16,6 +18,7 @@ import {
   parseEngineUrls,
   parseJobRef,
   pickEngine,
+  pickWeight,
 } from '../../src/lib/engine-client.ts';
 
 const DEAD_A = 'http://127.0.0.1:9'; // the discard port: nothing listens, the fetch fails at once
@@ -47,6 +50,22 @@ describe('engine URL list', () => {
   });
 });
 
+describe('engine containers (production)', () => {
+  it('ENGINE_CONTAINERS > 0 with the binding makes the pool container:0..N-1, ahead of any URL', () => {
+    const prod = { ...env, ENGINE_CONTAINERS: '3', ENGINE_URLS: 'http://a:1', ENGINE_URL: 'http://c:3' };
+    expect(engineIds(prod)).toEqual(['container:0', 'container:1', 'container:2']);
+    expect(engineIds({ ...env, ENGINE_CONTAINERS: '0', ENGINE_URL: 'http://c:3' })).toEqual(['http://c:3']);
+    expect(engineIds({ ...env, ENGINE_CONTAINERS: 'x', ENGINE_URLS: '', ENGINE_URL: '' })).toEqual([]);
+  });
+
+  it('a container id names its instance; a URL is not a container', () => {
+    expect(containerIndex('container:2')).toBe(2);
+    expect(containerName(2)).toBe('engine-2');
+    expect(containerIndex('container:-1')).toBeNull();
+    expect(containerIndex('http://127.0.0.1:8788')).toBeNull();
+  });
+});
+
 describe('load scoring', () => {
   const health = (r: [number, number, number], a: [number, number, number]) => ({
     ok: true,
@@ -73,6 +92,11 @@ describe('load scoring', () => {
     expect(engineLoad(null)).toBeNull();
     expect(engineLoad({ status: 'ok' })).toBeNull();
     expect(engineLoad('ok')).toBeNull();
+  });
+
+  it('a pick adds one render slot until the next health answer', () => {
+    expect(pickWeight({ ok: true, renders: { max: 2, running: 0, queued: 0 } })).toBe(0.5);
+    expect(pickWeight({ ok: true })).toBe(1);
   });
 
   it('picks the least busy healthy engine; ties go round-robin', () => {

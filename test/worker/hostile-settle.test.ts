@@ -6,9 +6,9 @@
  */
 import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import { renderDeadlineMs } from '../../src/durable/render-deadline.ts';
 import type { UserDO } from '../../src/durable/user-do.ts';
 import { rawUserStub } from '../../src/durable/user-stub.ts';
-import { renderDeadlineMs } from '../../src/render/render-deadline.ts';
 import { json } from './helpers.ts';
 import { draftOf, expectBalanced, introspect, ledgerFor, poll, postRender, userWithClip } from './render-helpers.ts';
 

@@ -1,7 +1,8 @@
 import { env, introspectWorkflowInstance } from 'cloudflare:test';
 import { expect } from 'vitest';
 import { userStub } from '../../src/durable/user-stub.ts';
-import { renderInstanceId, renderKeys } from '../../src/render/render-keys.ts';
+import { renderInstanceId } from '../../src/lib/storage-keys.ts';
+import { renderKeys } from '../../src/render/render-keys.ts';
 import { RenderStatusView } from '../../src/render/status-schema.ts';
 import { call, json, userWithSession } from './helpers.ts';
 

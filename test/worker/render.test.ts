@@ -2,7 +2,7 @@ import { env } from 'cloudflare:test';
 import { NonRetryableError } from 'cloudflare:workflows';
 import { describe, expect, it } from 'vitest';
 import { userStub } from '../../src/durable/user-stub.ts';
-import { renderInstanceId } from '../../src/render/render-keys.ts';
+import { renderInstanceId } from '../../src/lib/storage-keys.ts';
 import { RenderBody } from '../../src/routes/render.ts';
 import { call, json, mintToken } from './helpers.ts';
 import {

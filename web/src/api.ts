@@ -3,6 +3,7 @@
  * again (same X-Client-Id, so the same user and projects come back) when the service says 1001.
  */
 import type { TrackTypeCode } from '../../src/draft/track-type.ts';
+import type { GeneratedMedia } from '../../src/render/status-schema.ts';
 
 const TOKEN_KEY = 'openedit.token';
 const CLIENT_KEY = 'openedit.clientId';
@@ -119,16 +120,8 @@ export interface MediaInfo {
   width: number | null;
   height: number | null;
 }
-export interface ExportInfo {
-  render_id: string;
-  created_at: number;
-  duration_ms?: number;
-  url?: string;
-  share_url?: string;
-  poster_url?: string;
-  width: number;
-  height: number;
-}
+/** A finished render as the state lists it: the service's own schema (a type-only import, nothing bundled). */
+export type ExportInfo = GeneratedMedia;
 export interface SessionState {
   draft: Draft;
   draft_version: number;

@@ -2,18 +2,13 @@
  * Export: renders the current draft through the render API (credits frozen, then spent), shows
  * its progress until done, then offers the download and the share link.
  */
+import type { RenderStatusView } from '../../src/render/status-schema.ts';
 import { ApiError, api, type ExportInfo, type SessionState } from './api.ts';
 import { $, h, toast } from './dom.ts';
 import { lang, t } from './i18n.ts';
 
-interface RenderPoll {
-  render_id: string;
-  status: 'queued' | 'rendering' | 'done' | 'failed';
-  progress: number;
-  url?: string;
-  share_url?: string;
-  error?: string;
-}
+/** The poll answer: the service's own render-status schema (a type-only import, nothing bundled). */
+type RenderPoll = RenderStatusView;
 
 export async function exportDraft(sid: string, onDone: () => void): Promise<void> {
   const button = $<HTMLButtonElement>('export');

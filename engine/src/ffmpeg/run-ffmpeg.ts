@@ -157,6 +157,8 @@ export interface FfprobeStream {
   r_frame_rate?: string;
   duration?: string;
   nb_frames?: string;
+  /** With `countPackets`: packets read (one per frame for video). */
+  nb_read_packets?: string;
   profile?: string;
   pix_fmt?: string;
   sample_rate?: string;
@@ -171,11 +173,18 @@ export interface FfprobeOutput {
   format: { format_name?: string; duration?: string; size?: string; tags?: Record<string, string> };
 }
 
-/** ffprobe -print_format json of a local path or http(s) URL. */
-export async function probe(urlOrPath: string, opts: { signal?: AbortSignal } = {}): Promise<FfprobeOutput> {
+/** ffprobe -print_format json of a local path or http(s) URL; `countPackets` reads the whole file to count them. */
+export async function probe(
+  urlOrPath: string,
+  opts: { signal?: AbortSignal; countPackets?: boolean } = {},
+): Promise<FfprobeOutput> {
   const { stdout } = await spawnCollect(
     FFPROBE_BIN,
-    ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', ...guardInputs(['-i', urlOrPath])],
+    [
+      ...['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams'],
+      ...(opts.countPackets ? ['-count_packets'] : []),
+      ...guardInputs(['-i', urlOrPath]),
+    ],
     opts,
   );
   const parsed = JSON.parse(stdout) as Partial<FfprobeOutput>;

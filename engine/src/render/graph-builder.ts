@@ -33,6 +33,16 @@ export function sec(ms: number): string {
   return (Math.round(ms) / 1000).toFixed(3);
 }
 
+/**
+ * An input seek position, seconds to the microsecond, rounded down. A piece of a segment cut at a
+ * chunk boundary starts at a fractional millisecond (frame 20 at 30 fps is 666.67 ms in); rounded
+ * up to 667 ms, ffmpeg's exact seek would drop the very source frame the whole render shows there.
+ * For whole milliseconds this is the same position as `sec`.
+ */
+export function seekSec(ms: number): string {
+  return (Math.floor(ms * 1000 + 1e-6) / 1e6).toFixed(6);
+}
+
 /** Quotes a filter option value (paths, expressions) for the filtergraph parser. */
 export function quote(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "'\\\\\\''")}'`;

@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { referencedMedia } from '../../../src/draft/schema.ts';
+import { sliceDraft, timelineMs } from '../../../src/draft/slice-draft.ts';
 import type { RenderRequest } from '../../../src/render/render-request.ts';
 import type { EngineConfig } from '../config.ts';
 import { runFfmpeg } from '../ffmpeg/run-ffmpeg.ts';
@@ -12,22 +13,30 @@ import type { Job } from '../jobs/job-store.ts';
 import { buildRender } from './build-render.ts';
 import { toSrt, toVtt } from './captions/subtitle-files.ts';
 import { probeInputs } from './inputs.ts';
-import { makePoster, withPosterKeyframes } from './poster.ts';
+import { makePoster, posterFrames, withPosterKeyframes } from './poster.ts';
+import { runJoin } from './run-join.ts';
 
 export async function runRender(job: Job, req: RenderRequest, cfg: EngineConfig): Promise<void> {
+  if (req.part?.kind === 'join') return runJoin(job, req, req.part);
   const signal = job.abort.signal;
+  const part = req.part?.kind ?? 'whole';
+  // A video chunk renders the slice of the whole draft it was sent (the engine slices, so the
+  // Worker and every engine agree on one definition: src/draft/slice-draft.ts).
+  const draft =
+    req.part?.kind === 'video' ? sliceDraft(req.draft, req.part.start_frame, req.part.end_frame) : req.draft;
   const update = (patch: Partial<Job['state']>) => {
     if (!signal.aborted) job.state = { ...job.state, ...patch };
   };
   const dir = await mkdtemp(join(tmpdir(), 'engine-render-'));
   try {
     update({ status: 'rendering', progress: 0 });
-    const inputs = await probeInputs(req.inputs, referencedMedia(req.draft), signal);
+    const inputs = await probeInputs(req.inputs, referencedMedia(draft), signal);
     const fontsDir = join(dir, 'fonts');
     await mkdir(fontsDir);
     for (const font of [cfg.fontLatin, cfg.fontCjk]) await symlink(font, join(fontsDir, basename(font)));
     const outputPath = join(dir, 'out.mp4');
-    const plan = buildRender(req.draft, {
+    const plan = buildRender(draft, {
+      part,
       inputs,
       tmpDir: dir,
       fontsDir,
@@ -37,7 +46,8 @@ export async function runRender(job: Job, req: RenderRequest, cfg: EngineConfig)
     });
     for (const f of plan.files) await writeFile(f.path, f.content);
     // Poster candidates become keyframes, so choosing the poster reads five frames, not five GOPs.
-    const args = req.output.poster_url ? withPosterKeyframes(plan.args, plan.durationMs, req.draft.fps) : plan.args;
+    // A video chunk forces those of its window: the join's poster then reads them just as fast.
+    const args = posterArgs(plan.args, req, plan.durationMs);
     await runFfmpeg(args, {
       signal,
       durationMs: plan.durationMs,
@@ -45,6 +55,18 @@ export async function runRender(job: Job, req: RenderRequest, cfg: EngineConfig)
       onProgress: (p) => update({ progress: Math.min(0.95, p * 0.95) }),
     });
     update({ status: 'uploading', progress: 0.95 });
+    if (req.part) {
+      // A part is written and checked by the join; nothing else goes with it.
+      const size = await putFile(
+        req.output.url,
+        outputPath,
+        req.part.kind === 'audio' ? 'audio/mp4' : 'video/mp4',
+        signal,
+      );
+      const frames = req.part.kind === 'video' ? req.part.end_frame - req.part.start_frame : undefined;
+      update({ status: 'done', progress: 1, output: { size, duration_ms: plan.durationMs, captions: false, frames } });
+      return;
+    }
     const hasCaptions = plan.captions.length > 0;
     if (hasCaptions && req.output.srt_url) {
       const srt = join(dir, 'captions.srt');
@@ -88,4 +110,16 @@ export async function runRender(job: Job, req: RenderRequest, cfg: EngineConfig)
     job.finishedAt = Date.now();
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+function posterArgs(args: string[], req: RenderRequest, planMs: number): string[] {
+  if (req.part?.kind === 'video') {
+    const { start_frame, end_frame } = req.part;
+    const fps = req.draft.fps;
+    const frames = posterFrames(timelineMs(req.draft), fps).filter((f) => f > start_frame && f < end_frame);
+    if (frames.length === 0) return args;
+    const times = frames.map((f) => ((f - start_frame) / fps).toFixed(6));
+    return [...args.slice(0, -1), '-force_key_frames', times.join(','), ...args.slice(-1)];
+  }
+  return req.output.poster_url && !req.part ? withPosterKeyframes(args, planMs, req.draft.fps) : args;
 }

@@ -44,3 +44,11 @@ function highlightOf(track: TextTrack): string | null {
   if (h === false || h === 'none') return null;
   return typeof h === 'string' && /^#[0-9a-fA-F]{6}$/.test(h) ? h : DEFAULT_HIGHLIGHT;
 }
+
+/** Every caption event of the draft in time order (for SRT/VTT), as a whole render burns them in. */
+export function draftCaptionEvents(draft: { w: number; h: number; t: { tt: number; m: { kind?: string } }[] }) {
+  return draft.t
+    .filter(isCaptionTrack)
+    .flatMap((track) => captionTrackEvents(track as TextTrack, draft).flatMap((s) => s.events))
+    .sort((a, b) => a.s - b.s);
+}

@@ -15,8 +15,9 @@
  */
 import { forwardRuns, SHARED_DECODE_MIN } from '../../../../src/draft/decode-runs.ts';
 import type { VisualSegment } from '../../../../src/draft/schema.ts';
+import { gridFrames } from '../../../../src/draft/slice-draft.ts';
 import type { GraphBuilder } from '../graph-builder.ts';
-import { sec } from '../graph-builder.ts';
+import { sec, seekSec } from '../graph-builder.ts';
 import type { RenderInput } from '../inputs.ts';
 import { type AudioContribution, atempoChain } from './audio.ts';
 import { type Frame, fitFilters, visualFades } from './visual.ts';
@@ -78,13 +79,8 @@ export function runPrelude(cuts: Cut[], fitAndFormat: string[], fps: number, pad
   ];
 }
 
-/**
- * Frames a segment gets: its share of the timeline's frame grid, so cuts that each hold 2.5
- * frames' worth alternate 2 and 3 and the picture never drifts from the sound (exact per cut).
- */
-export function gridFrames(startMs: number, durationMs: number, fps: number): number {
-  return Math.max(1, Math.round(((startMs + durationMs) * fps) / 1000) - Math.round((startMs * fps) / 1000));
-}
+// The frame grid lives with the draft's chunking (one definition for whole and chunked renders).
+export { gridFrames };
 
 /**
  * One segment's video out of the run's stream: the frames from its in-point (a frame more is
@@ -132,7 +128,7 @@ function splitInto(g: GraphBuilder, input: string, filters: string[], n: number,
 }
 
 export interface SharedCuts {
-  /** Video label of each segment that is cut from a shared decode. */
+  /** Video label of each segment that is cut from a shared decode ('' when no picture is built). */
   video: Map<VisualSegment, string>;
   /** One sound per run (silence between its segments), placed at 0 on the timeline. */
   audio: AudioContribution[];
@@ -148,6 +144,8 @@ export function sharedSourceCuts(
   inputs: Map<string, RenderInput>,
   frame: Frame,
   sound: { on: boolean; trackVolume: number },
+  /** false for the audio part of a chunked render: the cuts' sound only, no picture filters. */
+  video = true,
 ): SharedCuts {
   const result: SharedCuts = { video: new Map(), audio: [] };
   const groups = new Map<string, VisualSegment[]>();
@@ -159,7 +157,8 @@ export function sharedSourceCuts(
     if (group.length < SHARED_DECODE_MIN) continue;
     const input = inputs.get(group[0]!.src)!;
     if (input.kind === 'image') {
-      imageRun(g, group, input, frame, result);
+      if (video) imageRun(g, group, input, frame, result);
+      else for (const seg of group) result.video.set(seg, '');
       continue;
     }
     const uses = group.map((seg) => ({ in: seg.in, span: seg.d * (seg.m.speed ?? 1) }));
@@ -171,6 +170,7 @@ export function sharedSourceCuts(
         frame,
         sound,
         result,
+        video,
       );
   }
   return result;
@@ -183,6 +183,7 @@ function videoRun(
   frame: Frame,
   sound: { on: boolean; trackVolume: number },
   result: SharedCuts,
+  video: boolean,
 ) {
   const runStart = Math.min(...run.map((s) => s.in));
   const cuts: Cut[] = run.map((seg) => {
@@ -191,15 +192,18 @@ function videoRun(
   });
   const runEnd = Math.max(...cuts.map((c) => c.startMs + c.spanMs)) + Math.max(CUT_SLACK_MS, 1000 / frame.fps);
   // Input seeking to the run's first frame; one sequential read to its last.
-  const idx = g.addInput([...(runStart > 0 ? ['-ss', sec(runStart)] : []), '-t', sec(runEnd), '-i', input.url]);
+  const idx = g.addInput([...(runStart > 0 ? ['-ss', seekSec(runStart)] : []), '-t', sec(runEnd), '-i', input.url]);
   const nearEnd = input.durationMs === null || runStart + runEnd + END_MARGIN_MS > input.durationMs;
   const padMs = nearEnd ? Math.max(...cuts.map((c) => c.durationMs)) : 0;
-  const fit = [...fitFilters(run[0]!.m.fit, frame), 'setsar=1', 'format=yuv420p'];
-  const branches = splitInto(g, `${idx}:v`, runPrelude(cuts, fit, frame.fps, padMs), run.length, false);
-  run.forEach((seg, i) => {
-    const filters = videoCutFilters(cuts[i]!, frame.fps, gridFrames(seg.s, seg.d, frame.fps), visualFades(seg, false));
-    result.video.set(seg, g.chain([branches[i]!], filters, 'cut'));
-  });
+  if (video) {
+    const fit = [...fitFilters(run[0]!.m.fit, frame), 'setsar=1', 'format=yuv420p'];
+    const branches = splitInto(g, `${idx}:v`, runPrelude(cuts, fit, frame.fps, padMs), run.length, false);
+    run.forEach((seg, i) => {
+      const frames = gridFrames(seg.s, seg.d, frame.fps);
+      const filters = videoCutFilters(cuts[i]!, frame.fps, frames, visualFades(seg, false, frame.fps));
+      result.video.set(seg, g.chain([branches[i]!], filters, 'cut'));
+    });
+  } else for (const seg of run) result.video.set(seg, '');
   if (!input.hasAudio || !sound.on) return;
   const format = 'aformat=sample_fmts=fltp:sample_rates=48000:channel_layouts=stereo';
   // A mono recording belongs on both sides at full level (the default upmix lowers it 3 dB).
@@ -240,7 +244,7 @@ function imageRun(g: GraphBuilder, run: VisualSegment[], input: RenderInput, fra
   const branches = splitInto(g, `${idx}:v`, prelude, run.length, false);
   let first = 0;
   run.forEach((seg, i) => {
-    const filters = imageCutFilters(first, counts[i]!, visualFades(seg, false));
+    const filters = imageCutFilters(first, counts[i]!, visualFades(seg, false, frame.fps));
     result.video.set(seg, g.chain([branches[i]!], filters, 'cut'));
     first += counts[i]!;
   });

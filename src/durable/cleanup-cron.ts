@@ -1,6 +1,6 @@
-import { userStub } from '../durable/user-stub.ts';
 import { USER_ID_PATTERN } from '../lib/auth.ts';
 import { CLEANUP_INDEX_PREFIX, type CleanupState, isoDay } from './cleanup.ts';
+import { userStub } from './user-stub.ts';
 
 /** Bounds one cron run; whatever is left waits for the next tick (and each object's own alarm). */
 export const CRON_MAX_USERS = 200;

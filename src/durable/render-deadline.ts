@@ -5,9 +5,10 @@
  * render is failed with its credits returned and its workflow instance terminated, whatever the
  * workflow claims. The deadline is generous: three engine attempts at the render's own timeout.
  */
-import { cancelRender } from '../durable/renders.ts';
-import { renderInstanceId } from './render-keys.ts';
-import { renderTimeoutMs } from './render-timeout.ts';
+
+import { renderTimeoutMs } from '../lib/render-timeout.ts';
+import { renderInstanceId } from '../lib/storage-keys.ts';
+import { cancelRender } from './renders.ts';
 
 const GRACE_MS = 30 * 60_000;
 

@@ -9,10 +9,11 @@
  * The cron never scans users: each object keeps one marker `index/cleanup/<due date>/<userId>`
  * in R2, so the cron only lists the markers of days that have come.
  */
-import { cancelRender, nextStaleCheck, staleRenders } from '../durable/renders.ts';
-import { sweepStaleTusUploads, TUS_STALE_MS } from '../durable/tus-uploads.ts';
+
+import { renderInstanceId } from '../lib/storage-keys.ts';
 import { sweepOverdueRenders } from './render-deadline.ts';
-import { renderInstanceId } from './render-keys.ts';
+import { cancelRender, nextStaleCheck, staleRenders } from './renders.ts';
+import { sweepStaleTusUploads, TUS_STALE_MS } from './tus-uploads.ts';
 
 export const PURGE_GRACE_MS = 30 * 24 * 3600 * 1000;
 export const PURGE_BATCH = 200;

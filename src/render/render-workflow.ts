@@ -3,7 +3,17 @@ import { NonRetryableError } from 'cloudflare:workflows';
 import { userStub } from '../durable/user-stub.ts';
 import { parseJobRef } from '../lib/engine-client.ts';
 import { AppError } from '../lib/errors.ts';
-import { cancelEngineJob } from '../render/engine-jobs.ts';
+import {
+  type ChunkedPlan,
+  chunkedProgress,
+  deleteParts,
+  type PartRun,
+  partRequest,
+  partWeights,
+  planChunkedRender,
+  runPart,
+} from './chunked-render.ts';
+import { cancelEngineJob } from './engine-jobs.ts';
 import {
   LOST_POLLS_LIMIT,
   MAX_ENGINE_ATTEMPTS,
@@ -16,11 +26,11 @@ import {
   signRender,
   startJob,
   verifyOutput,
-} from '../render/pipeline.ts';
+} from './pipeline.ts';
 // RenderParams lives in render-keys.ts so that start-render.ts needs nothing from this module (no import cycle).
-import type { RenderParams } from '../render/render-keys.ts';
-import { makeShareId } from '../render/share-id.ts';
-import { bindUrl } from '../render/start-render.ts';
+import type { RenderParams } from './render-keys.ts';
+import { makeShareId } from './share-id.ts';
+import { bindUrl } from './start-render.ts';
 
 const QUICK: WorkflowStepConfig = {
   retries: { limit: 5, delay: '1 second', backoff: 'exponential' },
@@ -59,7 +69,13 @@ export class RenderWorkflow extends WorkflowEntrypoint<Env, RenderParams> {
         return r;
       });
       const signed = await step.do('sign urls', QUICK, () => signRender(this.env, user, render, userId, origin));
-      const job = await this.driveEngine(step, user, renderId, signed, renderTimeoutMs(signed.draftMs));
+      // Whole or chunked is decided once, in a step: a replay takes the same path whatever the pool is by then.
+      const plan = await step.do('plan render', QUICK, () =>
+        planChunkedRender(this.env, signed, userId, renderId, origin),
+      );
+      const job = plan
+        ? await this.driveChunks(step, user, renderId, signed, plan)
+        : await this.driveEngine(step, user, renderId, signed, renderTimeoutMs(signed.draftMs));
       const out = await step.do('verify output', QUICK, () => verifyOutput(this.env, origin, signed, job));
       await step.do('record output', QUICK, async () => {
         const shareId = await makeShareId(this.env.SIGNING_SECRET, userId);
@@ -93,6 +109,93 @@ export class RenderWorkflow extends WorkflowEntrypoint<Env, RenderParams> {
     // The row has the last word: a render cancelled while its output was being recorded stays failed.
     if (r?.status === 'failed') return { status: 'failed', error: r.error ?? failure };
     return failure ? { status: 'failed', error: failure } : { status: 'done' };
+  }
+
+  /**
+   * A chunked render (src/render/chunked-render.ts): every video chunk and the sound in parallel,
+   * each its own step (`render chunk 2 of 4`, `render audio`) that starts its job on a picked
+   * engine and polls it to the end, so a failed part is retried alone; then `join chunks` and
+   * `delete chunk files`. Progress is the parts' weighted sum.
+   */
+  private async driveChunks(
+    step: WorkflowStep,
+    user: ReturnType<typeof userStub>,
+    renderId: string,
+    signed: SignedRender,
+    plan: ChunkedPlan,
+  ): Promise<PollResult> {
+    const weights = partWeights(plan);
+    const progress = { chunks: plan.chunks.map(() => 0), audio: 0, join: 0 };
+    // Outside a step on purpose: progress is advisory and the render row keeps its maximum, so a
+    // replay (which skips finished steps and reports them as done) never moves it backwards.
+    const report = () => user.noteRenderProgress(renderId, chunkedProgress(weights, progress));
+    const part = (name: string, timeoutMs: number, req: ReturnType<typeof partRequest>, set: (p: number) => void) => {
+      // Lives across this step's retries within one run: a retry goes to another engine and stops the last job.
+      const run: PartRun = { tried: [], lastJob: null };
+      const config: WorkflowStepConfig = {
+        retries: { limit: 2, delay: '5 seconds', backoff: 'exponential' },
+        timeout: timeoutMs + 60_000,
+      };
+      return step
+        .do(name, config, () =>
+          runPart(this.env, req, run, {
+            timeoutMs,
+            label: { renderId, part: name },
+            onProgress: (p) => {
+              set(p);
+              return report();
+            },
+          }),
+        )
+        .then((out) => {
+          set(1);
+          return out;
+        });
+    };
+    const n = plan.chunks.length;
+    const frameMs = 1000 / signed.fps;
+    try {
+      const outs = await Promise.all([
+        ...plan.chunks.map((c, i) =>
+          part(
+            `render chunk ${i + 1} of ${n}`,
+            renderTimeoutMs((c.end_frame - c.start_frame) * frameMs),
+            partRequest(signed, { kind: 'video', start_frame: c.start_frame, end_frame: c.end_frame }, c.file.putUrl),
+            (p) => {
+              progress.chunks[i] = Math.max(progress.chunks[i]!, p);
+            },
+          ),
+        ),
+        part(
+          'render audio',
+          renderTimeoutMs(signed.draftMs),
+          partRequest(signed, { kind: 'audio' }, plan.audio.putUrl),
+          (p) => {
+            progress.audio = Math.max(progress.audio, p);
+          },
+        ),
+      ]);
+      plan.chunks.forEach((c, i) => {
+        const frames = outs[i]?.frames;
+        if (frames !== undefined && frames !== c.end_frame - c.start_frame)
+          throw new Error(`Chunk ${i + 1} has ${frames} frames, not ${c.end_frame - c.start_frame}`);
+      });
+      await report();
+      const joinReq = partRequest(signed, {
+        kind: 'join',
+        chunks: plan.chunks.map((c) => c.file.getUrl),
+        audio: plan.audio.getUrl,
+      });
+      const output = await part('join chunks', renderTimeoutMs(signed.draftMs), joinReq, (p) => {
+        progress.join = Math.max(progress.join, p);
+      });
+      await step.do('delete chunk files', QUICK, () => deleteParts(this.env, plan));
+      return { job_id: 'chunked', status: 'done', progress: 1, output };
+    } catch (err) {
+      // The parts are temporary either way (the user's cleanup would find them under the render's folder too).
+      await step.do('delete chunk files', QUICK, () => deleteParts(this.env, plan)).catch(() => undefined);
+      throw err;
+    }
   }
 
   /**
