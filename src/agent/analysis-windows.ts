@@ -38,6 +38,15 @@ export class WindowFailed extends Error {
   }
 }
 
+/**
+ * Where finished windows are kept until the whole file is merged, so an analysis that stopped
+ * part way (an engine lost, the turn retried) starts again with only the windows still missing.
+ */
+export interface WindowStore {
+  get(window: { s: number; e: number }): Promise<AnalyseResult | null>;
+  put(window: { s: number; e: number }, result: AnalyseResult): Promise<void>;
+}
+
 export interface WindowedRequest {
   url: string;
   content_hash: string;
@@ -117,7 +126,11 @@ export async function analyseWindows(
   pool: EnginePool,
   req: WindowedRequest,
   windows: { s: number; e: number }[],
-  opts: { timeoutMs: number; onProgress?: (done: number, total: number) => void | Promise<void> },
+  opts: {
+    timeoutMs: number;
+    onProgress?: (done: number, total: number) => void | Promise<void>;
+    store?: WindowStore;
+  },
 ): Promise<AnalyseResult> {
   const results: AnalyseResult[] = new Array(windows.length);
   const limit = Math.max(1, Math.min(MAX_WINDOWS_IN_FLIGHT, pool.size * WINDOWS_PER_ENGINE, windows.length));
@@ -127,14 +140,20 @@ export async function analyseWindows(
   const worker = async () => {
     while (next < windows.length) {
       const i = next++;
-      const first = await pool.pick([]);
-      try {
-        results[i] = await analyseWindow(pool, req, windows[i]!, opts.timeoutMs, first);
-      } catch (err) {
-        if (!(err instanceof WindowFailed) || !err.retryable) throw err;
-        // Once more, elsewhere when the pool has another engine (the same one restarts its worker).
-        const second = await pool.pick(first ? [first] : []);
-        results[i] = await analyseWindow(pool, req, windows[i]!, opts.timeoutMs, second);
+      const window = windows[i]!;
+      const kept = await opts.store?.get(window);
+      if (kept) results[i] = kept;
+      else {
+        const first = await pool.pick([]);
+        try {
+          results[i] = await analyseWindow(pool, req, window, opts.timeoutMs, first);
+        } catch (err) {
+          if (!(err instanceof WindowFailed) || !err.retryable) throw err;
+          // Once more, elsewhere when the pool has another engine (the same one restarts its worker).
+          const second = await pool.pick(first ? [first] : []);
+          results[i] = await analyseWindow(pool, req, window, opts.timeoutMs, second);
+        }
+        await opts.store?.put(window, results[i]!);
       }
       done++;
       await opts.onProgress?.(done, windows.length);

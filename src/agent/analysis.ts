@@ -14,6 +14,7 @@ import {
   LONG_ANALYSIS_MS,
   planAnalysisWindows,
   WindowFailed,
+  type WindowStore,
 } from './analysis-windows.ts';
 import { TurnError } from './errors.ts';
 
@@ -158,19 +159,47 @@ async function analyseNow(
   const hash = analysisCacheId(media);
   const request = { url, content_hash: hash, language, ...(hotwords ? { hotwords } : {}) };
   const pool = enginePool(env);
-  let result: AnalyseResult | null = null;
+  let result: AnalyseResult;
   if ((media.duration_ms ?? 0) > LONG_ANALYSIS_MS) {
     try {
       const plan = await planAnalysisWindows(pool, request);
-      if (plan)
-        result = await analyseWindows(pool, request, plan.windows, { timeoutMs: ANALYSE_TIMEOUT_MS, onProgress });
+      if (plan) {
+        const store = windowStore(env, key);
+        result = await analyseWindows(pool, request, plan.windows, {
+          timeoutMs: ANALYSE_TIMEOUT_MS,
+          onProgress,
+          store,
+        });
+        await env.MEDIA.put(key, JSON.stringify(result), { httpMetadata: { contentType: 'application/json' } });
+        // The merged analysis replaces its windows (best effort: they sit under the same prefix,
+        // so deleting the session or the user removes any left behind).
+        await env.MEDIA.delete(plan.windows.map((w) => windowKey(key, w))).catch(() => {});
+        return { result, cached: false };
+      }
     } catch (err) {
       throw windowError(err, media);
     }
   }
-  result ??= await analyseWhole(env, media, request);
+  result = await analyseWhole(env, media, request);
   await env.MEDIA.put(key, JSON.stringify(result), { httpMetadata: { contentType: 'application/json' } });
   return { result, cached: false };
+}
+
+/** `…/analysis/<hash>.en.v2.w300000-600000.json`: one finished window of the analysis stored at `key`. */
+export const windowKey = (key: string, w: { s: number; e: number }) =>
+  `${key.replace(/\.json$/, '')}.w${Math.round(w.s)}-${Math.round(w.e)}.json`;
+
+export function windowStore(env: Env, key: string): WindowStore {
+  return {
+    async get(w) {
+      const stored = await env.MEDIA.get(windowKey(key, w));
+      const parsed = stored ? AnalyseResult.safeParse(await stored.json().catch(() => null)) : null;
+      return parsed?.success ? parsed.data : null;
+    },
+    async put(w, r) {
+      await env.MEDIA.put(windowKey(key, w), JSON.stringify(r), { httpMetadata: { contentType: 'application/json' } });
+    },
+  };
 }
 
 const unreachable = (media: AnalysableMedia) =>

@@ -4,7 +4,9 @@
  * The engines here are scripted answers to the documented protocol; the engine itself is tested
  * against real speech in engine/test/analyse-windows.test.ts.
  */
+import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import { windowKey, windowStore } from '../../src/agent/analysis.ts';
 import { MERGE_MIN_PAUSE_MS, mergeWindowAnalyses } from '../../src/agent/analysis-merge.ts';
 import { analyseWindows, type EnginePool, planAnalysisWindows } from '../../src/agent/analysis-windows.ts';
 import { AnalyseResult } from '../../src/lib/engine-protocol.ts';
@@ -78,7 +80,7 @@ describe('merging window analyses', () => {
 });
 
 /** Scripted engines: answer /analyse/windows and /analyse as the engine does; record what was asked of whom. */
-function scriptedPool(size: number, opts: { failOnce?: string } = {}) {
+function scriptedPool(size: number, opts: { failOnce?: string; failStart?: number } = {}) {
   const calls: { path: string; engine?: string; start?: number }[] = [];
   let inFlight = 0;
   let maxInFlight = 0;
@@ -107,6 +109,7 @@ function scriptedPool(size: number, opts: { failOnce?: string } = {}) {
         failed = true;
         return Response.json({ error: 'the speech worker stopped', retryable: true }, { status: 503 });
       }
+      if (body.start_ms === opts.failStart) return Response.json({ error: 'unreadable' }, { status: 422 });
       const w = WINDOWS.find((x) => x.start_ms === body.start_ms)!;
       return Response.json(w);
     },
@@ -159,5 +162,23 @@ describe('analysing windows over a pool of engines', () => {
       post: async () => Response.json({ error: 'not found' }, { status: 404 }),
     };
     expect(await planAnalysisWindows(pool, req)).toBeNull();
+  });
+
+  it('keeps finished windows in R2, so a second attempt asks only for the missing ones', async () => {
+    const key = 'u/u_long/analysis/h_long_0001.en.v2.json';
+    const store = windowStore(env, key);
+    const windows = WINDOWS.map((w) => ({ s: w.start_ms!, e: w.end_ms! }));
+    // One engine, one window at a time: the first two finish, the third fails for good.
+    const first = scriptedPool(1, { failStart: 20_000 });
+    const err = await analyseWindows(first.pool, req, windows, { timeoutMs: 1000, store }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ status: 422 });
+    expect(await env.MEDIA.head(windowKey(key, windows[0]!))).not.toBeNull();
+    expect(await env.MEDIA.head(windowKey(key, windows[1]!))).not.toBeNull();
+    expect(await env.MEDIA.head(windowKey(key, windows[2]!))).toBeNull();
+    const second = scriptedPool(1);
+    const merged = await analyseWindows(second.pool, req, windows, { timeoutMs: 1000, store });
+    expect(second.calls.filter((c) => c.path === '/analyse').map((c) => c.start)).toEqual([20_000]);
+    expect(merged.words.map((w) => w.w)).toEqual(['one', 'um', 'two', 'three']);
+    expect(windowKey(key, windows[1]!)).toBe('u/u_long/analysis/h_long_0001.en.v2.w10000-20000.json');
   });
 });
