@@ -70,9 +70,9 @@ export class Analyser {
     return req.words ? { ...result, cached } : { ...result, language: req.language, cached };
   }
 
-  /** Where to split a long file (analyse/windows.ts); cached per content and window length. */
+  /** Where to split a long file (analyse/windows.ts); cached per content and window length ("windows2": cuts near the end of each window). */
   windows(req: { url: string; content_hash: string; window_ms: number }, signal?: AbortSignal) {
-    const key = `${req.content_hash}.${ANALYSIS_VERSION}.windows-${req.window_ms}.min${this.cfg.minPauseMs}`;
+    const key = `${req.content_hash}.${ANALYSIS_VERSION}.windows2-${req.window_ms}.min${this.cfg.minPauseMs}`;
     return this.windowsCache.getOrCompute(key, () =>
       findWindows(req.url, { windowMs: req.window_ms, minPauseMs: this.cfg.minPauseMs, signal }),
     );
