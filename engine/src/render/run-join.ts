@@ -13,11 +13,9 @@ import type { RenderRequest } from '../../../src/render/render-request.ts';
 import { probe, runFfmpeg } from '../ffmpeg/run-ffmpeg.ts';
 import { getFile } from '../http/get-file.ts';
 import { PublicError, publicError } from '../http/public-error.ts';
-import { putFile } from '../http/put-file.ts';
 import type { Job } from '../jobs/job-store.ts';
-import { toSrt, toVtt } from './captions/subtitle-files.ts';
 import { draftCaptionEvents } from './layers/captions.ts';
-import { makePoster } from './poster.ts';
+import { uploadOutputs } from './upload-outputs.ts';
 
 type JoinPart = Extract<RenderPart, { kind: 'join' }>;
 
@@ -69,33 +67,16 @@ export async function runJoin(job: Job, req: RenderRequest, part: JoinPart): Pro
     if (frames !== expected) throw new PublicError(`the joined video has ${frames} frames, the timeline ${expected}`);
     update({ status: 'uploading', progress: 0.8 });
     const captions = draftCaptionEvents(draft);
-    const hasCaptions = captions.length > 0;
-    if (hasCaptions && req.output.srt_url) {
-      const srt = join(dir, 'captions.srt');
-      await writeFile(srt, toSrt(captions));
-      await putFile(req.output.srt_url, srt, 'application/x-subrip', signal);
-    }
-    if (hasCaptions && req.output.vtt_url) {
-      const vtt = join(dir, 'captions.vtt');
-      await writeFile(vtt, toVtt(captions));
-      await putFile(req.output.vtt_url, vtt, 'text/vtt', signal);
-    }
-    if (req.output.poster_url) {
-      // As in a whole render: a poster that cannot be made never fails the render.
-      try {
-        const dims = { width: draft.w, height: draft.h, durationMs, fps: draft.fps };
-        const poster = await makePoster(outputPath, dir, dims, signal);
-        await putFile(req.output.poster_url, poster.path, 'image/jpeg', signal);
-      } catch (err) {
-        if (signal.aborted) throw err;
-        console.warn(
-          JSON.stringify({ level: 'warn', job: job.state.job_id, poster: (err as Error).message.slice(0, 300) }),
-        );
-      }
-    }
-    // The MP4 goes last: when it exists at the output URL, everything else is there too.
-    const size = await putFile(req.output.url, outputPath, 'video/mp4', signal);
-    update({ status: 'done', progress: 1, output: { size, duration_ms: durationMs, captions: hasCaptions, frames } });
+    const size = await uploadOutputs(
+      req.output,
+      { outputPath, dir, draft, durationMs, captions, jobId: job.state.job_id },
+      signal,
+    );
+    update({
+      status: 'done',
+      progress: 1,
+      output: { size, duration_ms: durationMs, captions: captions.length > 0, frames },
+    });
   } catch (err) {
     if (!signal.aborted) console.error(`join ${job.state.job_id} failed:`, (err as Error).message.slice(0, 2000));
     update({ status: 'failed', error: publicError(err) });

@@ -11,10 +11,10 @@ import { publicError } from '../http/public-error.ts';
 import { putFile } from '../http/put-file.ts';
 import type { Job } from '../jobs/job-store.ts';
 import { buildRender } from './build-render.ts';
-import { toSrt, toVtt } from './captions/subtitle-files.ts';
 import { probeInputs } from './inputs.ts';
-import { makePoster, posterFrames, withPosterKeyframes } from './poster.ts';
+import { posterFrames, withPosterKeyframes } from './poster.ts';
 import { runJoin } from './run-join.ts';
+import { uploadOutputs } from './upload-outputs.ts';
 
 export async function runRender(job: Job, req: RenderRequest, cfg: EngineConfig): Promise<void> {
   if (req.part?.kind === 'join') return runJoin(job, req, req.part);
@@ -68,36 +68,11 @@ export async function runRender(job: Job, req: RenderRequest, cfg: EngineConfig)
       return;
     }
     const hasCaptions = plan.captions.length > 0;
-    if (hasCaptions && req.output.srt_url) {
-      const srt = join(dir, 'captions.srt');
-      await writeFile(srt, toSrt(plan.captions));
-      await putFile(req.output.srt_url, srt, 'application/x-subrip', signal);
-    }
-    if (hasCaptions && req.output.vtt_url) {
-      const vtt = join(dir, 'captions.vtt');
-      await writeFile(vtt, toVtt(plan.captions));
-      await putFile(req.output.vtt_url, vtt, 'text/vtt', signal);
-    }
-    if (req.output.poster_url) {
-      // A share page without a poster still plays: a poster that cannot be made never fails the render.
-      try {
-        const { draft } = req;
-        const poster = await makePoster(
-          outputPath,
-          dir,
-          { width: draft.w, height: draft.h, durationMs: plan.durationMs, fps: draft.fps },
-          signal,
-        );
-        await putFile(req.output.poster_url, poster.path, 'image/jpeg', signal);
-      } catch (err) {
-        if (signal.aborted) throw err;
-        console.warn(
-          JSON.stringify({ level: 'warn', job: job.state.job_id, poster: (err as Error).message.slice(0, 300) }),
-        );
-      }
-    }
-    // The MP4 goes last: when it exists at the output URL, everything else is there too.
-    const size = await putFile(req.output.url, outputPath, 'video/mp4', signal);
+    const size = await uploadOutputs(
+      req.output,
+      { outputPath, dir, draft, durationMs: plan.durationMs, captions: plan.captions, jobId: job.state.job_id },
+      signal,
+    );
     update({
       status: 'done',
       progress: 1,
