@@ -5,12 +5,11 @@
  * and sound. An engine that stops answering mid-chunk (SIGSTOP) costs that chunk a retry on the
  * other engine, and nothing else.
  */
-import { readFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, exec, makeClip, type RenderStatus } from './render-fixture.ts';
+import { api, exec, type RenderStatus, uploadedSession } from './render-fixture.ts';
 import { type Stack, startStack } from './stack.ts';
 
 let stack: Stack;
@@ -49,29 +48,8 @@ function partsStarted(renderId: string): PartLine[] {
 const engineOf = (l: PartLine) => l.job.slice(l.job.indexOf('@') + 1);
 
 async function newSession() {
-  const base = stack.baseUrl;
-  const { token } = await api<{ token: string }>(base, '/api/auth/anonymous-token', {
-    method: 'POST',
-    headers: { 'x-client-id': `chunked-e2e-${Date.now()}-${Math.random().toString(36).slice(2)}` },
-  });
-  const { session_id } = await api<{ session_id: string }>(base, '/api/tasks/me/with-session/nemo_agent', {
-    method: 'POST',
-    token,
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ task_name: 'project', language: 'en' }),
-  });
-  const bytes = readFileSync(await makeClip());
-  const uploaded = await api<{ media: { media_id: string }[] }>(
-    base,
-    `/api/upload-video/nemo_agent/me/${session_id}/raw`,
-    {
-      method: 'PUT',
-      token,
-      headers: { 'x-file-name': 'clip.mp4', 'content-type': 'video/mp4', 'content-length': String(bytes.length) },
-      body: bytes,
-    },
-  );
-  return { token, sessionId: session_id, src: uploaded.media[0]!.media_id };
+  const { token, sessionId, mediaId } = await uploadedSession(stack.baseUrl, 'chunked-e2e');
+  return { token, sessionId, src: mediaId };
 }
 
 /** Until no engine runs or queues anything (the upload's background analysis included), so picks spread. */

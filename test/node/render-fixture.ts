@@ -39,6 +39,35 @@ export async function makeClip(dir = mkdtempSync(join(tmpdir(), 'openedit-clip-'
 }
 
 /** The poll answer (src/render/status-schema.ts); `created_at` and the rest come once polled. */
+/** A new user with a session holding the test clip, uploaded by raw PUT. */
+export async function uploadedSession(
+  baseUrl: string,
+  clientPrefix: string,
+): Promise<{ token: string; userId: string; sessionId: string; mediaId: string }> {
+  const { token, user_id } = await api<{ token: string; user_id: string }>(baseUrl, '/api/auth/anonymous-token', {
+    method: 'POST',
+    headers: { 'x-client-id': `${clientPrefix}-${Date.now()}-${Math.random().toString(36).slice(2)}` },
+  });
+  const { session_id } = await api<{ session_id: string }>(baseUrl, '/api/tasks/me/with-session/nemo_agent', {
+    method: 'POST',
+    token,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ task_name: 'project', language: 'en' }),
+  });
+  const bytes = readFileSync(await makeClip());
+  const uploaded = await api<{ media: { media_id: string }[] }>(
+    baseUrl,
+    `/api/upload-video/nemo_agent/me/${session_id}/raw`,
+    {
+      method: 'PUT',
+      token,
+      headers: { 'x-file-name': 'clip.mp4', 'content-type': 'video/mp4', 'content-length': String(bytes.length) },
+      body: bytes,
+    },
+  );
+  return { token, userId: user_id, sessionId: session_id, mediaId: uploaded.media[0]!.media_id };
+}
+
 export type RenderStatus = Pick<RenderStatusView, 'render_id' | 'status' | 'progress'> & Partial<RenderStatusView>;
 
 export interface RenderedClip {
@@ -63,29 +92,7 @@ export async function renderClip(
     beforeRender?: () => Promise<void>;
   } = {},
 ): Promise<RenderedClip> {
-  const minted = await api<{ token: string; user_id: string }>(baseUrl, '/api/auth/anonymous-token', {
-    method: 'POST',
-    headers: { 'x-client-id': `render-e2e-${Date.now()}-${Math.random().toString(36).slice(2)}` },
-  });
-  const { token } = minted;
-  const { session_id } = await api<{ session_id: string }>(baseUrl, '/api/tasks/me/with-session/nemo_agent', {
-    method: 'POST',
-    token,
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ task_name: 'project', language: 'en' }),
-  });
-  const bytes = readFileSync(await makeClip());
-  const uploaded = await api<{ media: { media_id: string }[] }>(
-    baseUrl,
-    `/api/upload-video/nemo_agent/me/${session_id}/raw`,
-    {
-      method: 'PUT',
-      token,
-      headers: { 'x-file-name': 'clip.mp4', 'content-type': 'video/mp4', 'content-length': String(bytes.length) },
-      body: bytes,
-    },
-  );
-  const mediaId = uploaded.media[0]!.media_id;
+  const { token, userId, sessionId: session_id, mediaId } = await uploadedSession(baseUrl, 'render-e2e');
   const draft = {
     v: 1,
     // Another shape than the clip's 16:9 crops it to fill (the draft's default fit).
@@ -131,5 +138,5 @@ export async function renderClip(
     status = await api<RenderStatus>(baseUrl, `/api/render/proxy/lambda/${renderId}`, { token });
     progressSeen.push(status.progress);
   }
-  return { token, userId: minted.user_id, sessionId: session_id, renderId, status, progressSeen };
+  return { token, userId, sessionId: session_id, renderId, status, progressSeen };
 }
