@@ -134,9 +134,9 @@ function overlayFrames(draft: Draft): [number, number][] {
 
 /**
  * Chooses `n` chunks of about equal length covering the whole timeline. Each boundary is the
- * start of a bottom-track segment near the ideal point (within a quarter of a chunk) that no
- * overlay segment crosses, so no segment has to be cut; failing that, the nearest frame whose
- * time is a whole millisecond (every frame at 25 fps, every third at 30), else the ideal frame.
+ * start of a bottom-track segment near the ideal point (within a tenth of a chunk) that no
+ * overlay segment crosses, so no segment has to be cut; failing that, the nearest frame no
+ * overlay crosses (within a quarter) whose time is a whole millisecond (every frame at 25 fps, every third at 30), else the ideal frame.
  * Never fewer than one frame per chunk; fewer chunks when the timeline has fewer frames than `n`.
  */
 export function planChunks(draft: Draft, n: number): ChunkRange[] {
@@ -155,17 +155,23 @@ export function planChunks(draft: Draft, n: number): ChunkRange[] {
   const bounds = [0];
   for (let i = 1; i < count; i++) {
     const ideal = Math.round((i * total) / count);
-    const tolerance = Math.max(1, Math.floor(total / count / 4));
+    // Balance first: the slowest chunk sets the wall time. A segment start is worth a tenth of a
+    // chunk of imbalance; stepping out of an overlay a quarter (rare, and both are correct).
+    const tight = Math.max(1, Math.floor(total / count / 10));
+    const loose = Math.max(1, Math.floor(total / count / 4));
     const prev = bounds[bounds.length - 1]!;
     const remaining = count - i; // chunks still to place after this boundary, one frame each at least
-    const ok = (f: number) => f > prev && f <= total - remaining && Math.abs(f - ideal) <= tolerance;
-    const nearest = (cands: number[]) =>
-      cands.filter(ok).sort((a, b) => Math.abs(a - ideal) - Math.abs(b - ideal) || a - b)[0];
-    const window = Array.from({ length: 2 * tolerance + 1 }, (_, k) => ideal - tolerance + k);
+    const ok = (tol: number) => (f: number) => f > prev && f <= total - remaining && Math.abs(f - ideal) <= tol;
+    const nearest = (cands: number[], tol: number) =>
+      cands.filter(ok(tol)).sort((a, b) => Math.abs(a - ideal) - Math.abs(b - ideal) || a - b)[0];
+    const window = Array.from({ length: 2 * loose + 1 }, (_, k) => ideal - loose + k);
     const chosen =
-      nearest(starts) ??
-      nearest(window.filter((f) => wholeMs(f) && free(f))) ??
-      nearest(window.filter(wholeMs)) ??
+      nearest(starts, tight) ??
+      nearest(
+        window.filter((f) => wholeMs(f) && free(f)),
+        loose,
+      ) ??
+      nearest(window.filter(wholeMs), tight) ??
       Math.min(Math.max(ideal, prev + 1), total - remaining);
     bounds.push(chosen);
   }

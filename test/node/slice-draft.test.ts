@@ -128,6 +128,19 @@ describe('planChunks', () => {
     expect(chunks[0]!.end_frame).toBe(63); // the overlay starts at frame 63 (2500 ms): not inside it
   });
 
+  it('balance before segment starts: a start a sixth of a chunk away is passed over for the ideal frame', () => {
+    // 300 frames in two chunks: the ideal seam is frame 150; the only segment start, 125, is 25
+    // frames off (over a tenth of a chunk), so the seam goes inside the segment, at 150.
+    const draft = draftOf({ t: [{ id: 'v', tt: 0, m: {}, sg: [seg('a', 0, 5000), seg('b', 5000, 7000)] }] });
+    expect(planChunks(draft, 2)).toEqual([
+      { start_frame: 0, end_frame: 150 },
+      { start_frame: 150, end_frame: 300 },
+    ]);
+    // 10 frames off (within a tenth): the segment start wins.
+    const near = draftOf({ t: [{ id: 'v', tt: 0, m: {}, sg: [seg('a', 0, 5600), seg('b', 5600, 6400)] }] });
+    expect(planChunks(near, 2)[0]!.end_frame).toBe(140);
+  });
+
   it('at 30 fps, boundaries inside a segment fall on whole milliseconds (every third frame)', () => {
     const draft = draftOf({ fps: 30, t: [{ id: 'v', tt: 0, m: {}, sg: [seg('a', 0, 10_000)] }] });
     const chunks = planChunks(draft, 7);
