@@ -50,7 +50,7 @@ describe('an hour-long talk in one chat turn', () => {
     const info = {
       media_id: 'med_hour1',
       name: 'podcast.mp4',
-      kind: 'video',
+      kind: 'video' as const,
       mime: 'video/mp4',
       size: 1024,
       r2_key: key,
