@@ -101,8 +101,12 @@ async function applyEdit(
   if (op.needsAnalysis) await ensureAnalysis(sink, deps, state, media);
   const id = await sink.call(call.name, call.args);
   let next: Draft;
+  let note: string | undefined;
   try {
-    next = op.apply(state.working, parsed.data, { media, analysis: state.analysis, language: deps.language });
+    const ctx = { media, analysis: state.analysis, language: deps.language };
+    next = op.apply(state.working, parsed.data, ctx);
+    // Said after "Done: …" when the op did less than asked (trim_pauses within the segment limits).
+    note = op.note?.(state.working, parsed.data, ctx)?.[lang];
   } catch (err) {
     const e = toTurnError(err, lang);
     await sink.respond(id, call.name, { ok: false, error: e.message });
@@ -112,9 +116,11 @@ async function applyEdit(
   state.working = next;
   state.pending.push(call.name);
   state.changes.push(change);
+  if (note) state.replies.push(note);
   await sink.respond(id, call.name, {
     ok: true,
     change,
+    ...(note ? { note } : {}),
     duration_ms: next.d,
     tracks: next.t.length,
     width: next.w,

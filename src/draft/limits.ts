@@ -5,15 +5,24 @@
  * credit is frozen), the agent's edits and the engine, through the draft schema.
  */
 import { decodesPerSource } from './decode-runs.ts';
+import { TrackType } from './track-type.ts';
 
 export const DRAFT_LIMITS = {
   /** Longest timeline and longest any time field (`s`, `d`, `in`, fades, words) may be: 3 hours. */
   maxMs: 3 * 3600_000,
   /**
-   * Segments per draft. Many segments of one source are cut from one decode (decode-runs.ts), so
-   * memory no longer grows with this; what is left per segment is a few small filters.
+   * Video and audio segments per draft. Many segments of one source are cut from one decode
+   * (decode-runs.ts), so memory no longer grows with this; what is left per segment is a few small
+   * filters. Text segments (captions, titles) do not count: see maxTextSegments.
    */
   maxSegments: 500,
+  /**
+   * Text segments (captions, titles, text overlays) per draft. Each text track is one libass filter
+   * reading one generated .ass file (engine/src/render/layers/captions.ts, text.ts), so a cue costs
+   * an ASS event, not a decode branch. 6,000 covers 3 hours (maxMs) of dense speech (an hour of
+   * talk makes ~1,000 cues); the JSON of a draft holding that many stays under the DO's 2 MB row.
+   */
+  maxTextSegments: 6000,
   /**
    * Segments cut from one source (a "trim the pauses" on a long talk makes many). Each is a branch
    * every decoded frame of its run visits until the branch ends: CPU, not memory (400 cuts render
@@ -40,17 +49,27 @@ export function segmentLimitProblem(
   tracks: { tt?: unknown; sg: object[] }[],
 ): { path: (string | number)[]; message: string } | null {
   let total = 0;
+  let texts = 0;
   const perSource = new Map<string, number>();
   for (const [ti, track] of tracks.entries()) {
     for (const [si, seg] of track.sg.entries()) {
+      if (track.tt === TrackType.text) {
+        if (++texts > DRAFT_LIMITS.maxTextSegments) {
+          return {
+            path: ['t', ti, 'sg', si],
+            message: `too many captions and texts: at most ${DRAFT_LIMITS.maxTextSegments} per draft`,
+          };
+        }
+        continue;
+      }
       total++;
       if (total > DRAFT_LIMITS.maxSegments) {
         return {
           path: ['t', ti, 'sg', si],
-          message: `too many segments: at most ${DRAFT_LIMITS.maxSegments} per draft`,
+          message: `too many video and audio segments: at most ${DRAFT_LIMITS.maxSegments} per draft`,
         };
       }
-      if (!('src' in seg) || typeof seg.src !== 'string') continue; // text segments have no source
+      if (!('src' in seg) || typeof seg.src !== 'string') continue;
       const n = (perSource.get(seg.src) ?? 0) + 1;
       perSource.set(seg.src, n);
       if (n > DRAFT_LIMITS.maxSegmentsPerSource) {

@@ -2,6 +2,13 @@ import { type Draft, DraftSchema } from '../draft/schema.ts';
 import { AppError, ErrorCode } from '../lib/errors.ts';
 import { getSession, readDraft } from './sessions.ts';
 
+/**
+ * Largest draft JSON one version row may hold: a Durable Object's SQLite refuses rows over 2 MB.
+ * Only captions with word timings get near it (an hour ~0.5 MB, 3 hours of dense speech ~2 MB;
+ * docs/security.md), so a clear refusal beats SQLite's error.
+ */
+export const MAX_STORED_DRAFT_BYTES = 1_900_000;
+
 /** How many past versions undo can reach; older ones are pruned on commit. */
 export const DRAFT_HISTORY_LIMIT = 100;
 
@@ -24,13 +31,22 @@ export function commitDraft(
     );
   }
   const valid = DraftSchema.parse(draft);
+  const json = JSON.stringify(valid);
+  const bytes = new TextEncoder().encode(json).byteLength;
+  if (bytes > MAX_STORED_DRAFT_BYTES) {
+    throw new AppError(
+      ErrorCode.BAD_REQUEST,
+      `This draft would be ${(bytes / 1e6).toFixed(1)} MB, over the ${MAX_STORED_DRAFT_BYTES / 1e6} MB one saved version may hold (captions with word timings of about 3 hours of speech): caption a shorter part, or edit the recording in parts`,
+      { bytes, max_bytes: MAX_STORED_DRAFT_BYTES },
+    );
+  }
   const version = session.draft_version + 1;
   sql.exec('DELETE FROM drafts WHERE session_id = ? AND version >= ?', sessionId, version);
   sql.exec(
     'INSERT INTO drafts (session_id, version, draft, op, created_at) VALUES (?, ?, ?, ?, ?)',
     sessionId,
     version,
-    JSON.stringify(valid),
+    json,
     args.op,
     nowMs,
   );

@@ -35,6 +35,23 @@ const cases: [string, (d: Draft, media: string) => unknown, RegExp][] = [
     /at most 500 per draft/,
   ],
   [
+    'captions and texts per draft',
+    // Text segments have their own cap (one libass filter per track, not a decode branch each).
+    (d) =>
+      d.t.push({
+        id: 'cap',
+        tt: 7,
+        m: { kind: 'caption' },
+        sg: Array.from({ length: DRAFT_LIMITS.maxTextSegments + 1 }, (_, i) => ({
+          id: `c${i}`,
+          text: 'w',
+          s: i,
+          d: 1,
+        })),
+      } as never),
+    /field `draft\.t\.1\.sg\.6000`.*too many captions and texts: at most 6000 per draft/,
+  ],
+  [
     'segments per source',
     (d, media) => (d.t[0]!.sg = Array.from({ length: DRAFT_LIMITS.maxSegmentsPerSource + 1 }, (_, i) => seg(media, i))),
     /field `draft\.t\.0\.sg\.400\.src`.*at most 400 per source/,
@@ -101,6 +118,13 @@ describe('drafts beyond the limits are refused before freezing credits', () => {
     const draft = draftOf(u.mediaId);
     draft.t[0]!.sg = Array.from({ length: DRAFT_LIMITS.maxSegmentsPerSource }, (_, i) => seg(u.mediaId, i));
     draft.d = DRAFT_LIMITS.maxSegmentsPerSource * 100;
+    // Plus 1,500 caption cues (an hour and a half of talk): they do not count toward maxSegments.
+    draft.t.push({
+      id: 'cap',
+      tt: 7,
+      m: { kind: 'caption' },
+      sg: Array.from({ length: 1500 }, (_, i) => ({ id: `c${i}`, text: `cue ${i}`, s: i * 20, d: 20 })),
+    } as never);
     const res = await postRender(u.token, { id: 'render_ok', sessionId: u.session_id, draft });
     expect((await json(res)).code).toBe(0);
     // And 64 repeats of one moment (64 decodes) are still allowed.

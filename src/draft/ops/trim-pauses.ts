@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { defineOp } from './define-op.ts';
+import { pauseFitNote, planPauseCuts } from './pause-fit.ts';
 import { rippleDelete } from './ripple.ts';
-import { mainTrackSources, sourceToTimeline } from './timeline.ts';
-import { type Interval, OpError } from './types.ts';
+import { OpError } from './types.ts';
 import { requireMainVideo } from './util.ts';
 
 export const trimPausesArgs = z.object({
@@ -18,22 +18,22 @@ export const trimPauses = defineOp({
   needsAnalysis: 'pauses',
   edit(draft, args, ctx) {
     requireMainVideo(draft);
-    const ranges: Interval[] = [];
-    for (const src of mainTrackSources(draft)) {
-      const analysis = ctx.analysis[src];
-      if (!analysis) continue;
-      for (const pause of analysis.pauses) {
-        if (pause.e - pause.s < args.min_silence_ms) continue;
-        const cut = { s: pause.s + args.margin_after_ms, e: pause.e - args.margin_before_ms };
-        if (cut.e > cut.s) ranges.push(...sourceToTimeline(draft, src, cut));
-      }
-    }
-    if (ranges.length === 0)
+    const plan = planPauseCuts(draft, args, ctx.analysis);
+    if (plan.found > 0 && plan.cut === 0)
+      throw new OpError(
+        'too_many_pieces',
+        'This timeline already holds as many pieces of its files as one draft allows, so no pause can be cut.',
+        '时间线上同一文件的片段已达上限，无法再剪掉停顿。',
+      );
+    if (plan.ranges.length === 0)
       throw new OpError(
         'nothing_to_trim',
         `No pauses of ${args.min_silence_ms} ms or longer found.`,
         `没有找到 ${args.min_silence_ms} 毫秒以上的停顿。`,
       );
-    return rippleDelete(draft, ranges);
+    return rippleDelete(draft, plan.ranges);
+  },
+  note(draft, args, ctx) {
+    return pauseFitNote(planPauseCuts(draft, args, ctx.analysis), args, draft.d);
   },
 });

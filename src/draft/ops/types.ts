@@ -79,6 +79,11 @@ export interface EditOp<S extends z.ZodType = z.ZodType> {
   /** Which analysis fields the op reads; the runner fetches them first. */
   needsAnalysis?: 'pauses' | 'words';
   apply(draft: Draft, args: z.output<S>, ctx: OpContext): Draft;
+  /**
+   * What the turn should add to its reply about this edit of `draft` (the draft before it), when
+   * the op did less than asked (trim_pauses within the segment limits); null otherwise.
+   */
+  note?(draft: Draft, args: z.output<S>, ctx: OpContext): { en: string; zh: string } | null;
 }
 
 /** Tools that are not draft edits (undo, render, ...): the turn runner executes them. */
