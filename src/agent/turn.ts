@@ -105,7 +105,7 @@ async function applyEdit(
   try {
     const ctx = { media, analysis: state.analysis, language: deps.language };
     next = op.apply(state.working, parsed.data, ctx);
-    // Said after "Done: …" when the op did less than asked (trim_pauses within the segment limits).
+    // Said after "Done: …" when the op did less than asked (trim_pauses, remove_fillers within the segment limits).
     note = op.note?.(state.working, parsed.data, ctx)?.[lang];
   } catch (err) {
     const e = toTurnError(err, lang);

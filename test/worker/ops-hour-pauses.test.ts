@@ -3,63 +3,16 @@
  * one file, so the longest that fit are cut (src/draft/ops/pause-fit.ts) and the reply says so;
  * an hour of captions does not count toward the video/audio segment limit.
  */
-import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { describe, expect, it } from 'vitest';
-import type { MediaRow, TurnDeps } from '../../src/agent/deps.ts';
-import { embeddedPlanner } from '../../src/agent/planner/embedded.ts';
-import { type AdkEvent, sseStream } from '../../src/agent/sse.ts';
-import { runTurn } from '../../src/agent/turn.ts';
 import { DRAFT_LIMITS, segmentLimitProblem } from '../../src/draft/limits.ts';
 import { planPauseCuts } from '../../src/draft/ops/pause-fit.ts';
 import { trimPauses } from '../../src/draft/ops/trim-pauses.ts';
-import type { MediaAnalysis } from '../../src/draft/ops/types.ts';
-import { type Draft, DraftSchema, TrackType } from '../../src/draft/schema.ts';
+import { DraftSchema, TrackType } from '../../src/draft/schema.ts';
+import { finalText, HOUR_MS, hourAnalysis, hourDeps as hourDepsWith, hourDraft, ROW } from './hour-fixtures.ts';
 import { baseDraft, ctx, ANALYSIS as SHORT } from './ops-fixtures.ts';
 
-const HOUR_MS = 3600_000;
-const ROW: MediaRow = {
-  media_id: 'med_h',
-  name: 'podcast.mp4',
-  kind: 'video',
-  duration_ms: HOUR_MS,
-  width: 1920,
-  height: 1080,
-  has_audio: true,
-  r2_key: 'u/med_h',
-  content_hash: 'hash_med_h_0000',
-};
-
-/**
- * An hour of talk: 1,200 pauses of 0.5-2.49 s (every 10 ms step occurs, shuffled), each after
- * 0.5-2.5 s of words 350 ms apart.
- */
-function hourAnalysis(): MediaAnalysis {
-  const pauses: MediaAnalysis['pauses'] = [];
-  const words: MediaAnalysis['words'] = [];
-  const speech: MediaAnalysis['speech'] = [];
-  const pauseCount = 1200;
-  const slotMs = HOUR_MS / pauseCount; // 3 s of speech + one pause per slot
-  for (let i = 0; i < pauseCount; i++) {
-    const start = i * slotMs;
-    const pauseMs = 500 + ((i * 7919) % 200) * 10; // 0.5 s .. 2.49 s, shuffled
-    const speechEnd = start + slotMs - pauseMs;
-    speech.push({ s: start, e: speechEnd });
-    for (let t = start + 50, n = 0; t + 300 <= speechEnd; t += 350, n++)
-      words.push({ w: n % 6 === 5 ? 'talk.' : 'word', s: t, e: t + 300, filler: false });
-    pauses.push({ s: speechEnd, e: start + slotMs });
-  }
-  return { pauses, speech, words };
-}
-
-const HOUR = hourAnalysis();
+const HOUR = hourAnalysis({ fillers: false });
 const hourCtx = () => ctx({ media: [ROW], analysis: { med_h: HOUR } });
-const hourDraft = (): Draft =>
-  DraftSchema.parse({
-    w: 1920,
-    h: 1080,
-    d: HOUR_MS,
-    t: [{ id: 'v1', tt: 0, m: { name: 'podcast' }, sg: [{ id: 's1', src: 'med_h', s: 0, d: HOUR_MS, in: 0 }] }],
-  });
 const args = trimPauses.args.parse({});
 
 describe('planPauseCuts', () => {
@@ -97,43 +50,7 @@ describe('trim_pauses on an hour', () => {
   });
 });
 
-function hourDeps(language: 'en' | 'zh') {
-  let draft = hourDraft();
-  const commits: string[] = [];
-  const deps: TurnDeps = {
-    sessionId: 'ses_hour',
-    language,
-    planner: embeddedPlanner,
-    loadDraft: async () => ({ draft, version: commits.length }),
-    listMedia: async () => [ROW],
-    commit: async (next, op) => {
-      draft = next;
-      commits.push(op);
-      return { version: commits.length };
-    },
-    undo: async () => null,
-    redo: async () => null,
-    balance: async () => ({ available: 0, frozen: 0, total: 0 }),
-    analyse: async () => ({ result: { ...HOUR, language, asr_provider: 'fixture' }, cached: true }),
-  };
-  return { deps, commits, current: () => draft };
-}
-
-async function finalText(deps: TurnDeps, message: string): Promise<string> {
-  const { sink, response, close } = sseStream('nemo_agent', {});
-  const body = response.text();
-  await runTurn(sink, deps, message).finally(close);
-  const events: AdkEvent[] = [];
-  const parser = createParser({
-    onEvent: (e: EventSourceMessage) => {
-      if (e.event !== 'heartbeat') events.push(JSON.parse(e.data) as AdkEvent);
-    },
-  });
-  parser.feed(await body);
-  const last = events.at(-1)!;
-  expect(last.turnComplete).toBe(true);
-  return last.content!.parts.flatMap((p) => ('text' in p ? [p.text] : [])).join('\n');
-}
+const hourDeps = (language: 'en' | 'zh') => hourDepsWith(language, HOUR);
 
 describe('"trim the pauses, add captions" on an hour', () => {
   it('trims the longest pauses that fit, captions the result and says how many and from what length', async () => {

@@ -2,15 +2,13 @@
  * Which pauses "trim the pauses" cuts. Every cut splits a clip, so an hour-long talk with a pause
  * per sentence would make more pieces of one file than a draft allows (DRAFT_LIMITS
  * .maxSegmentsPerSource / maxSegments, src/draft/limits.ts). Then the longest pauses that fit are
- * cut instead of failing: the minimum pause length is raised to the smallest value whose cuts
- * leave a draft within the limits, and the turn says so (pauseFitNote).
+ * cut instead of failing (fit-cuts.ts): the minimum pause length is raised to the smallest value
+ * whose cuts leave a draft within the limits, and the turn says so (pauseFitNote).
  */
-import { segmentLimitProblem } from '../limits.ts';
 import type { Draft } from '../schema.ts';
-import { rippleDelete } from './ripple.ts';
+import { type CutCandidate, fitCuts, minutes, seconds, thousands } from './fit-cuts.ts';
 import { mainTrackSources, sourceToTimeline } from './timeline.ts';
 import type { Interval, OpContext } from './types.ts';
-import { clone } from './util.ts';
 
 export interface PauseArgs {
   min_silence_ms: number;
@@ -29,13 +27,8 @@ export interface PausePlan {
   minSilenceMs: number;
 }
 
-interface Candidate {
-  lengthMs: number;
-  ranges: Interval[];
-}
-
-function candidates(draft: Draft, args: PauseArgs, analysis: OpContext['analysis']): Candidate[] {
-  const out: Candidate[] = [];
+function candidates(draft: Draft, args: PauseArgs, analysis: OpContext['analysis']): CutCandidate[] {
+  const out: CutCandidate[] = [];
   for (const src of mainTrackSources(draft)) {
     for (const pause of analysis[src]?.pauses ?? []) {
       const lengthMs = pause.e - pause.s;
@@ -43,52 +36,26 @@ function candidates(draft: Draft, args: PauseArgs, analysis: OpContext['analysis
       const cut = { s: pause.s + args.margin_after_ms, e: pause.e - args.margin_before_ms };
       if (cut.e <= cut.s) continue;
       const ranges = sourceToTimeline(draft, src, cut);
-      if (ranges.length) out.push({ lengthMs, ranges });
+      if (ranges.length) out.push({ rank: lengthMs, ranges });
     }
   }
   return out;
 }
 
-/** Whether cutting `ranges` leaves a draft within the segment and decode limits. */
-function fits(draft: Draft, ranges: Interval[]): boolean {
-  return segmentLimitProblem(rippleDelete(clone(draft), ranges).t) === null;
-}
-
 /**
  * The pauses to cut: all those of at least args.min_silence_ms when the result is within the
  * limits; otherwise those of at least the smallest pause length (one of the pauses' own lengths)
- * that fits, found by binary search (fewer cuts never make more pieces). Pure.
+ * that fits (fit-cuts.ts, equal lengths cut together). Pure.
  */
 export function planPauseCuts(draft: Draft, args: PauseArgs, analysis: OpContext['analysis']): PausePlan {
-  const all = candidates(draft, args, analysis);
-  const rangesOf = (minMs: number) => all.filter((c) => c.lengthMs >= minMs).flatMap((c) => c.ranges);
-  const whole = { ranges: rangesOf(0), found: all.length, cut: all.length, minSilenceMs: args.min_silence_ms };
-  if (all.length === 0 || fits(draft, whole.ranges)) return whole;
-  // Not even the draft without cuts fits: the limit is not the pauses' doing; let it be reported.
-  if (!fits(draft, [])) return whole;
-  const lengths = [...new Set(all.map((c) => c.lengthMs))].sort((a, b) => a - b);
-  // Invariant: lengths[hi] fits or hi === lengths.length (cut nothing); lengths[lo - 1] does not fit.
-  let lo = 0;
-  let hi = lengths.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (fits(draft, rangesOf(lengths[mid]!))) hi = mid;
-    else lo = mid + 1;
-  }
-  if (hi === lengths.length) return { ranges: [], found: all.length, cut: 0, minSilenceMs: args.min_silence_ms };
-  const minSilenceMs = lengths[hi]!;
+  const fit = fitCuts(draft, candidates(draft, args, analysis), { wholeRanks: true });
   return {
-    ranges: rangesOf(minSilenceMs),
-    found: all.length,
-    cut: all.filter((c) => c.lengthMs >= minSilenceMs).length,
-    minSilenceMs,
+    ranges: fit.ranges,
+    found: fit.found,
+    cut: fit.cut,
+    minSilenceMs: fit.cut < fit.found && fit.minRank !== null ? fit.minRank : args.min_silence_ms,
   };
 }
-
-/** 1.75 s, 0.5 s: to 10 ms, as precise as a threshold someone may type back. */
-const seconds = (ms: number) => (Math.round(ms / 10) / 100).toString();
-const minutes = (ms: number) => Math.max(1, Math.round(ms / 60_000));
-const thousands = (n: number) => n.toLocaleString('en-US');
 
 /** What the turn says when the limits made the cut smaller than asked; null when they did not. */
 export function pauseFitNote(plan: PausePlan, args: PauseArgs, durationMs: number): { en: string; zh: string } | null {

@@ -1,10 +1,8 @@
 import { z } from 'zod';
-import { isSpaceless } from './captions-text.ts';
 import { defineOp } from './define-op.ts';
-import { matchAt } from './glossary.ts';
+import { fillerFitNote, planFillerCuts } from './filler-fit.ts';
 import { rippleDelete } from './ripple.ts';
-import { mainTrackSources, sourceToTimeline } from './timeline.ts';
-import { type Interval, OpError } from './types.ts';
+import { OpError } from './types.ts';
 import { requireMainVideo } from './util.ts';
 
 export const removeFillersArgs = z.object({
@@ -23,22 +21,15 @@ export const removeFillers = defineOp({
   needsAnalysis: 'words',
   edit(draft, args, ctx) {
     requireMainVideo(draft);
-    const spaceless = isSpaceless(ctx.language);
-    const ranges: Interval[] = [];
-    const cut = (src: string, s: number, e: number) =>
-      ranges.push(...sourceToTimeline(draft, src, { s: s - args.padding_ms, e: e + args.padding_ms }));
-    for (const src of mainTrackSources(draft)) {
-      const words = ctx.analysis[src]?.words ?? [];
-      for (const word of words) if (word.filler) cut(src, word.s, word.e);
-      // Extra words may be phrases ("you know"), or Chinese words the recogniser split ("那" "个").
-      for (const phrase of args.extra_words)
-        for (let i = 0; i < words.length; i++) {
-          const end = matchAt(words, i, phrase, spaceless);
-          if (end > 0) cut(src, words[i]!.s, words[end - 1]!.e);
-        }
-    }
-    if (ranges.length === 0)
+    const plan = planFillerCuts(draft, args, ctx);
+    if (plan.found === 0)
       throw new OpError('nothing_to_trim', 'No filler words found in the speech.', '语音里没有找到口头禅。');
-    return rippleDelete(draft, ranges);
+    // found > 0 but none fit (the draft already holds as many pieces as allowed, e.g. after the
+    // pauses were trimmed in the same turn): leave the draft as it is and let the note say so,
+    // rather than fail the turn and lose the edits before this one.
+    return plan.ranges.length ? rippleDelete(draft, plan.ranges) : draft;
+  },
+  note(draft, args, ctx) {
+    return fillerFitNote(planFillerCuts(draft, args, ctx), draft);
   },
 });

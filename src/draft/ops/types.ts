@@ -81,7 +81,7 @@ export interface EditOp<S extends z.ZodType = z.ZodType> {
   apply(draft: Draft, args: z.output<S>, ctx: OpContext): Draft;
   /**
    * What the turn should add to its reply about this edit of `draft` (the draft before it), when
-   * the op did less than asked (trim_pauses within the segment limits); null otherwise.
+   * the op did less than asked (trim_pauses, remove_fillers within the segment limits); null otherwise.
    */
   note?(draft: Draft, args: z.output<S>, ctx: OpContext): { en: string; zh: string } | null;
 }
