@@ -87,6 +87,20 @@ async function ensureAnalysis(sink: EventSink, deps: TurnDeps, state: TurnState,
   }
 }
 
+/** Ops that fit their cuts to the segment limits on long sources (src/draft/ops/fit-cuts.ts). */
+const FITS_CUTS = new Set(['trim_pauses', 'remove_fillers']);
+
+/**
+ * Each such call's share of the room under the limits (OpContext.cutShare): 1/k, k the number of
+ * them from this one to the end of the turn, so two of them split the room about evenly.
+ */
+export function cutShares(calls: readonly PlanCall[]): Map<PlanCall, number> {
+  const shares = new Map<PlanCall, number>();
+  let left = calls.filter((c) => FITS_CUTS.has(c.name)).length;
+  for (const call of calls) if (FITS_CUTS.has(call.name)) shares.set(call, 1 / left--);
+  return shares;
+}
+
 async function applyEdit(
   sink: EventSink,
   deps: TurnDeps,
@@ -94,6 +108,7 @@ async function applyEdit(
   call: PlanCall,
   media: MediaRow[],
   lang: Lang,
+  cutShare = 1,
 ) {
   const op = EDIT_OPS[call.name]!;
   const parsed = op.args.safeParse(call.args);
@@ -103,7 +118,7 @@ async function applyEdit(
   let next: Draft;
   let note: string | undefined;
   try {
-    const ctx = { media, analysis: state.analysis, language: deps.language };
+    const ctx = { media, analysis: state.analysis, language: deps.language, cutShare };
     next = op.apply(state.working, parsed.data, ctx);
     // Said after "Done: …" when the op did less than asked (trim_pauses, remove_fillers within the segment limits).
     note = op.note?.(state.working, parsed.data, ctx)?.[lang];
@@ -205,7 +220,8 @@ export async function runTurn(sink: EventSink, deps: TurnDeps, message: string, 
     } else if (plan.confirms !== undefined && plan.confirms !== version) {
       finalText = `${text.proposalStale}\n${summarizeTracks(draft, deps.language)}`;
     } else if (plan.dryRun) {
-      const apply = (call: PlanCall) => applyEdit(sink, deps, state!, call, media, lang);
+      const shares = cutShares(plan.calls);
+      const apply = (call: PlanCall) => applyEdit(sink, deps, state!, call, media, lang, shares.get(call));
       const start = placed && state.working.t.length === 0 ? placed : state.working;
       state.working = start;
       finalText = await dryRun(apply, state, plan.calls, lang, deps.saveProposal);
@@ -217,13 +233,14 @@ export async function runTurn(sink: EventSink, deps: TurnDeps, message: string, 
       const calls: PlanCall[] =
         placed && wantsEdit && !picksFiles ? [{ name: 'place_media', args: {} }, ...plan.calls] : plan.calls;
       state.replies.push(...(plan.notes ?? []));
+      const shares = cutShares(calls);
       for (const call of calls) {
         if (call.name === 'reanalyse')
           state.replies.push(
             await reanalyse(sink, deps, state, media, lang, (c) => applyEdit(sink, deps, state!, c, media, lang)),
           );
         else if (isControlTool(call.name)) await applyControl(sink, deps, state, call, lang, opts);
-        else if (EDIT_OPS[call.name]) await applyEdit(sink, deps, state, call, media, lang);
+        else if (EDIT_OPS[call.name]) await applyEdit(sink, deps, state, call, media, lang, shares.get(call));
         else throw new TurnError('UNKNOWN_TOOL', `Unknown operation ${call.name}.`);
       }
       await commitPending(state, deps);

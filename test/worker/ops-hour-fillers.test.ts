@@ -1,9 +1,10 @@
 /**
  * "Remove the ums" on an hour-long talk: more fillers than one draft may cut from one file, so the
  * longest that fit are cut (src/draft/ops/filler-fit.ts over fit-cuts.ts) and the reply says how
- * many; with "trim the pauses" in the same turn, the pieces the trim left bound the filler cuts.
+ * many; with "trim the pauses" in the same turn the two split the room (OpContext.cutShare).
  */
 import { describe, expect, it } from 'vitest';
+import { cutShares } from '../../src/agent/turn.ts';
 import { DRAFT_LIMITS, segmentLimitProblem } from '../../src/draft/limits.ts';
 import { planFillerCuts } from '../../src/draft/ops/filler-fit.ts';
 import { planPauseCuts } from '../../src/draft/ops/pause-fit.ts';
@@ -69,14 +70,24 @@ describe('remove_fillers on an hour', () => {
 });
 
 describe('"trim the pauses and remove the ums" on an hour', () => {
-  // What the turn does by hand: the trim fits itself first, the fillers get what is left.
-  const trimmed = trimPauses.apply(hourDraft(), pauseArgs, hourCtx());
-  const pausePlan = planPauseCuts(hourDraft(), pauseArgs, { med_h: HOUR });
+  // What the turn does: the trim, first of two ops that fit their cuts, takes half the room that
+  // fits (cutShare 1/2); the fillers then get what is left (cutShare 1).
+  const shares = cutShares([
+    { name: 'trim_pauses', args: {} },
+    { name: 'remove_fillers', args: {} },
+  ]);
+  const pausePlan = planPauseCuts(hourDraft(), pauseArgs, { med_h: HOUR }, 0.5);
+  const trimmed = trimPauses.apply(hourDraft(), pauseArgs, { ...hourCtx(), cutShare: 0.5 });
   const fillerPlan = planFillerCuts(trimmed, fillerArgs, hourCtx());
+  const alone = planPauseCuts(hourDraft(), pauseArgs, { med_h: HOUR });
 
-  it('cuts fillers only into the pieces the trim left', () => {
+  it('gives each of the two ops its share of the room, so both do real work', () => {
+    expect([...shares.values()]).toEqual([0.5, 1]);
+    expect(pausePlan.cut).toBeLessThanOrEqual(Math.floor(alone.cut / 2));
+    expect(pausePlan.cut).toBeGreaterThan(alone.cut / 2 - 20); // equal lengths go together: near half
     expect(fillerPlan.found).toBeGreaterThan(700); // the trim cut pauses, not fillers
     expect(fillerPlan.cut).toBe(DRAFT_LIMITS.maxSegmentsPerSource - trimmed.t[0]!.sg.length);
+    expect(fillerPlan.cut).toBeGreaterThan(150);
     const out = removeFillers.apply(trimmed, fillerArgs, hourCtx());
     expectWithinLimits(out);
     expect(out.t[0]!.sg).toHaveLength(trimmed.t[0]!.sg.length + fillerPlan.cut);
@@ -88,7 +99,9 @@ describe('"trim the pauses and remove the ums" on an hour', () => {
     expect(commits).toEqual(['trim_pauses+remove_fillers']);
     expectWithinLimits(current());
     expect(current().t[0]!.sg).toHaveLength(trimmed.t[0]!.sg.length + fillerPlan.cut);
-    expect(text).toContain(`I trimmed the ${pausePlan.cut} longest`);
+    expect(text).toContain(
+      `I trimmed the ${pausePlan.cut} longest (${(pausePlan.minSilenceMs / 1000).toString()} s or longer), leaving room under the most one draft can cut from one file for the other cuts you asked for.`,
+    );
     expect(text).toContain(
       `This ${Math.round(trimmed.d / 60_000)}-minute video has ${fillerPlan.found} ums, uhs and other filler words; I removed the ${fillerPlan.cut} longest: the most one draft can cut from one file, on top of the cuts already made (such as trimmed pauses).`,
     );
@@ -100,6 +113,7 @@ describe('"trim the pauses and remove the ums" on an hour', () => {
     expect(commits).toEqual(['trim_pauses+remove_fillers']);
     expectWithinLimits(current());
     expect(text).toContain(`我剪掉了最长的 ${pausePlan.cut} 处`);
+    expect(text).toContain('给你要求的其他剪辑留出了余量');
     expect(text).toContain(
       `有 ${fillerPlan.found} 个嗯、呃之类的口头禅；我去掉了最长的 ${fillerPlan.cut} 个，加上已经剪掉的部分`,
     );

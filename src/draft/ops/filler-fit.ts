@@ -38,8 +38,12 @@ function candidates(draft: Draft, args: FillerArgs, ctx: Pick<OpContext, 'analys
 }
 
 /** The fillers to cut: all of them within the limits, else the longest that fit. Pure. */
-export function planFillerCuts(draft: Draft, args: FillerArgs, ctx: Pick<OpContext, 'analysis' | 'language'>): CutFit {
-  return fitCuts(draft, candidates(draft, args, ctx), { wholeRanks: false });
+export function planFillerCuts(
+  draft: Draft,
+  args: FillerArgs,
+  ctx: Pick<OpContext, 'analysis' | 'language' | 'cutShare'>,
+): CutFit {
+  return fitCuts(draft, candidates(draft, args, ctx), { wholeRanks: false, share: ctx.cutShare });
 }
 
 /** Whether the draft already cut its main track's files (e.g. pauses trimmed earlier in the turn). */

@@ -37,9 +37,14 @@ export function cutsFit(draft: Draft, ranges: Interval[]): boolean {
  * All candidates when the result is within the limits; otherwise the most highly ranked that fit
  * (ties by order given: earlier first), found by binary search over how many (cutting fewer never
  * makes more pieces). With `wholeRanks` equal ranks are cut together or not at all, so the result
- * reads as a threshold ("pauses of 1.2 s or longer").
+ * reads as a threshold ("pauses of 1.2 s or longer"). With `share` below 1 (OpContext.cutShare),
+ * only that share of the cuts that would fit is made, leaving room for the turn's next op.
  */
-export function fitCuts(draft: Draft, candidates: readonly CutCandidate[], opts: { wholeRanks: boolean }): CutFit {
+export function fitCuts(
+  draft: Draft,
+  candidates: readonly CutCandidate[],
+  opts: { wholeRanks: boolean; share?: number },
+): CutFit {
   const ranked = candidates.map((c, i) => ({ c, i })).sort((a, b) => b.c.rank - a.c.rank || a.i - b.i);
   const prefix = (k: number) => ranked.slice(0, k).flatMap((x) => x.c.ranges);
   const found = candidates.length;
@@ -63,7 +68,11 @@ export function fitCuts(draft: Draft, candidates: readonly CutCandidate[], opts:
     if (cutsFit(draft, prefix(sizes[mid]!))) lo = mid;
     else hi = mid;
   }
-  return result(sizes[lo]!);
+  const share = Math.min(1, Math.max(0, opts.share ?? 1));
+  if (share >= 1) return result(sizes[lo]!);
+  // The largest allowed size within the share of what fits (fewer cuts always fit too).
+  const wanted = Math.floor(sizes[lo]! * share);
+  return result(sizes.filter((k) => k <= wanted).at(-1) ?? 0);
 }
 
 /** 1.75 s, 0.5 s: to 10 ms, as precise as a threshold someone may type back. */

@@ -47,8 +47,8 @@ function candidates(draft: Draft, args: PauseArgs, analysis: OpContext['analysis
  * limits; otherwise those of at least the smallest pause length (one of the pauses' own lengths)
  * that fits (fit-cuts.ts, equal lengths cut together). Pure.
  */
-export function planPauseCuts(draft: Draft, args: PauseArgs, analysis: OpContext['analysis']): PausePlan {
-  const fit = fitCuts(draft, candidates(draft, args, analysis), { wholeRanks: true });
+export function planPauseCuts(draft: Draft, args: PauseArgs, analysis: OpContext['analysis'], share = 1): PausePlan {
+  const fit = fitCuts(draft, candidates(draft, args, analysis), { wholeRanks: true, share });
   return {
     ranges: fit.ranges,
     found: fit.found,
@@ -58,17 +58,29 @@ export function planPauseCuts(draft: Draft, args: PauseArgs, analysis: OpContext
 }
 
 /** What the turn says when the limits made the cut smaller than asked; null when they did not. */
-export function pauseFitNote(plan: PausePlan, args: PauseArgs, durationMs: number): { en: string; zh: string } | null {
+export function pauseFitNote(
+  plan: PausePlan,
+  args: PauseArgs,
+  durationMs: number,
+  shared = false,
+): { en: string; zh: string } | null {
   if (plan.cut === plan.found) return null;
   const min = minutes(durationMs);
+  // Shared: the turn asked for other cuts too (OpContext.cutShare), so this one left them room.
+  const limitEn = shared
+    ? 'leaving room under the most one draft can cut from one file for the other cuts you asked for'
+    : 'the most one draft can cut from one file';
+  const limitZh = shared
+    ? '给你要求的其他剪辑留出了余量（一个草稿能从同一个文件剪的片段有上限）'
+    : '这是一个草稿能从同一个文件剪的上限';
   return {
     en:
       `This ${min}-minute video has ${thousands(plan.found)} pauses of ${seconds(args.min_silence_ms)} s or longer; ` +
-      `I trimmed the ${thousands(plan.cut)} longest (${seconds(plan.minSilenceMs)} s or longer), the most one draft ` +
-      'can cut from one file. Say "trim the pauses longer than N seconds" to choose the threshold yourself.',
+      `I trimmed the ${thousands(plan.cut)} longest (${seconds(plan.minSilenceMs)} s or longer), ${limitEn}. ` +
+      'Say "trim the pauses longer than N seconds" to choose the threshold yourself.',
     zh:
       `这段 ${min} 分钟的视频有 ${plan.found} 处 ${seconds(args.min_silence_ms)} 秒以上的停顿；` +
-      `我剪掉了最长的 ${plan.cut} 处（${seconds(plan.minSilenceMs)} 秒以上），这是一个草稿能从同一个文件剪的上限。` +
+      `我剪掉了最长的 ${plan.cut} 处（${seconds(plan.minSilenceMs)} 秒以上），${limitZh}。` +
       '想自己定标准，可以说“剪掉超过 N 秒的停顿”。',
   };
 }

@@ -18,7 +18,7 @@ export const trimPauses = defineOp({
   needsAnalysis: 'pauses',
   edit(draft, args, ctx) {
     requireMainVideo(draft);
-    const plan = planPauseCuts(draft, args, ctx.analysis);
+    const plan = planPauseCuts(draft, args, ctx.analysis, ctx.cutShare);
     if (plan.found > 0 && plan.cut === 0)
       throw new OpError(
         'too_many_pieces',
@@ -34,6 +34,7 @@ export const trimPauses = defineOp({
     return rippleDelete(draft, plan.ranges);
   },
   note(draft, args, ctx) {
-    return pauseFitNote(planPauseCuts(draft, args, ctx.analysis), args, draft.d);
+    const shared = (ctx.cutShare ?? 1) < 1;
+    return pauseFitNote(planPauseCuts(draft, args, ctx.analysis, ctx.cutShare), args, draft.d, shared);
   },
 });

@@ -44,6 +44,13 @@ export interface OpContext {
   analysis: Readonly<Record<string, MediaAnalysis>>;
   /** The session's language (BCP-47), used for caption defaults. */
   language: string;
+  /**
+   * For ops that fit their cuts to the segment limits (fit-cuts.ts): the share of the room they
+   * may take when not all their cuts fit. 1/k when k such ops are still to run in this turn, this
+   * one included, so "trim the pauses and remove the ums" on an hour splits the room instead of
+   * the first op taking it all. Absent: 1.
+   */
+  cutShare?: number;
 }
 
 /**
