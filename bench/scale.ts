@@ -9,105 +9,25 @@
  *
  *   npm run bench:scale            (SCALE_SECONDS=150 output length, SCALE_ENGINES=1,2,4)
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startFileServer } from '../engine/test/file-server.ts';
 import { type Draft, DraftSchema } from '../src/draft/schema.ts';
-import { type ChunkRange, planChunks, timelineFrames } from '../src/draft/slice-draft.ts';
-import { signEngineRequest } from '../src/lib/engine-auth.ts';
+import { planChunks, timelineFrames } from '../src/draft/slice-draft.ts';
+import { childCpuMs, type Engine, job, startEngine } from './scale-engines.ts';
+import { countFrames, seamChecks } from './scale-seams.ts';
 
 const exec = promisify(execFile);
-const SECRET = 'bench-scale-secret-0123456789abcdef0123456789';
 const W = 1920;
 const H = 1080;
 const FPS = 30;
 const OUTPUT_S = Number(process.env.SCALE_SECONDS ?? 150);
 const ENGINES = (process.env.SCALE_ENGINES ?? '1,2,4').split(',').map(Number);
 const SOURCE_S = 60;
-const root = join(import.meta.dirname, '..');
-
-interface Engine {
-  url: string;
-  pid: number;
-  stop(): void;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/** One engine process (node + tsx, as `npm run engine`), two render slots (a chunk and the audio part can share one). */
-async function startEngine(origin: string, cacheDir: string): Promise<Engine> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'engine/src/main.ts')], {
-    env: {
-      ...process.env,
-      ENGINE_HOST: '127.0.0.1',
-      ENGINE_PORT: String(port),
-      ENGINE_SECRET: SECRET,
-      ENGINE_WORKER_ORIGIN: origin,
-      ENGINE_CACHE_DIR: cacheDir,
-      ENGINE_MAX_RENDERS: '2',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 200; i++) {
-    const ok = await call(url, 'GET', '/health').then(
-      () => true,
-      () => false,
-    );
-    if (ok) return { url, pid: child.pid!, stop: () => child.kill('SIGTERM') };
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('engine did not start');
-}
-
-async function call(base: string, method: string, path: string, body?: unknown): Promise<unknown> {
-  const text = body === undefined ? '' : JSON.stringify(body);
-  const headers = await signEngineRequest(SECRET, method, path, text);
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : text,
-  });
-  const json = await res.json();
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
-
-/** CPU (user + system, ms) of an engine's finished children (ffmpeg, ffprobe), from /proc. */
-function childCpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[13]) + Number(fields[14])) * 10; // cutime + cstime, 10 ms clock ticks
-}
-
-/** Starts a job, waits for it; its CPU is what the engine's children used since the engine's last job ended. */
-async function job(engine: Engine, body: Record<string, unknown>, cpuMark: Map<number, number>) {
-  const t0 = performance.now();
-  const { job_id } = (await call(engine.url, 'POST', '/render', body)) as { job_id: string };
-  for (;;) {
-    const state = (await call(engine.url, 'GET', `/jobs/${job_id}`)) as { status: string; error?: string };
-    if (state.status === 'done') break;
-    if (state.status === 'failed' || state.status === 'cancelled') throw new Error(`${state.status}: ${state.error}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  const now = childCpuMs(engine.pid);
-  const cpuMs = now - (cpuMark.get(engine.pid) ?? now);
-  cpuMark.set(engine.pid, now);
-  return { wallMs: performance.now() - t0, cpuMs };
-}
 
 function benchDraft(): Draft {
   const cuts = Array.from({ length: OUTPUT_S / 10 }, (_, i) => ({
@@ -144,76 +64,6 @@ function benchDraft(): Draft {
       { id: 'ttl', tt: 7, m: {}, sg: [{ id: 't', text: 'Scale benchmark', s: 0, d: 4000, m: { fade_in: 500 } }] },
     ],
   });
-}
-
-/** Gray 96×32 thumbnails of testsrc2's clock corner, one per frame: enough to tell neighbour frames apart. */
-async function clockThumbs(path: string): Promise<Buffer[]> {
-  const { stdout } = await exec(
-    'ffmpeg',
-    ['-v', 'error', '-i', path, '-vf', 'crop=660:216:0:0,scale=96:32,format=gray', '-f', 'rawvideo', '-'],
-    { encoding: 'buffer', maxBuffer: 1 << 30 },
-  );
-  const buf = stdout as unknown as Buffer;
-  const size = 96 * 32;
-  return Array.from({ length: buf.length / size }, (_, i) => buf.subarray(i * size, (i + 1) * size));
-}
-
-const mad = (a: Buffer, b: Buffer) => {
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += Math.abs(a[i]! - b[i]!);
-  return sum / a.length;
-};
-
-async function pcm(path: string): Promise<Float32Array> {
-  const { stdout } = await exec(
-    'ffmpeg',
-    ['-v', 'error', '-i', path, '-vn', '-ac', '1', '-ar', '48000', '-f', 'f32le', '-'],
-    {
-      encoding: 'buffer',
-      maxBuffer: 1 << 30,
-    },
-  );
-  const buf = stdout as unknown as Buffer;
-  return new Float32Array(buf.buffer, buf.byteOffset, buf.length / 4);
-}
-
-async function countFrames(path: string): Promise<number> {
-  const { stdout } = await exec('ffprobe', [
-    ...['-v', 'error', '-select_streams', 'v:0', '-count_frames'],
-    ...['-show_entries', 'stream=nb_read_frames', '-of', 'csv=p=0', path],
-  ]);
-  return Number(stdout.trim());
-}
-
-/** Frame count, frames matched to the whole render's around every seam, sound continuous and equal to the whole's. */
-async function seamChecks(joined: string, whole: string, chunks: ChunkRange[], total: number) {
-  const frames = await countFrames(joined);
-  const [j, w] = [await clockThumbs(joined), await clockThumbs(whole)];
-  let matched = 0;
-  let checked = 0;
-  for (const c of chunks.slice(1)) {
-    for (let f = c.start_frame - 3; f <= c.start_frame + 3; f++) {
-      if (f < 1 || f >= total - 1) continue;
-      checked++;
-      const same = mad(j[f]!, w[f]!);
-      if (same < mad(j[f]!, w[f - 1]!) && same < mad(j[f]!, w[f + 1]!)) matched++;
-    }
-  }
-  const [a, b] = [await pcm(joined), await pcm(whole)];
-  let maxDiff = 0;
-  for (let i = 0; i < Math.min(a.length, b.length); i++) maxDiff = Math.max(maxDiff, Math.abs(a[i]! - b[i]!));
-  let maxJump = 0;
-  let longestSilenceMs = 0;
-  for (const c of chunks.slice(1)) {
-    const at = Math.round((c.start_frame / FPS) * 48000);
-    let run = 0;
-    for (let i = at - 4800; i < at + 4800; i++) {
-      maxJump = Math.max(maxJump, Math.abs(a[i]! - a[i - 1]!));
-      run = Math.abs(a[i]!) < 1e-4 ? run + 1 : 0;
-      longestSilenceMs = Math.max(longestSilenceMs, run / 48);
-    }
-  }
-  return { frames, matched, checked, maxDiff, maxJump, longestSilenceMs, samples: a.length - b.length };
 }
 
 async function main() {
@@ -308,7 +158,7 @@ async function main() {
       const chunkCpu = parts.slice(0, n).map((p) => p.cpuMs);
       const audioCpu = parts[n]!.cpuMs;
       const cpuMs = chunkCpu.reduce((a, b) => a + b, 0) + audioCpu + joinJob.cpuMs;
-      const check = await seamChecks(joined, whole!.path, chunks, total);
+      const check = await seamChecks(joined, whole!.path, chunks, total, FPS);
       const efficiency = whole!.cpuMs / cpuMs;
       // On n machines like this one, the render takes about as long as its longest chunk (the sound
       // runs beside it) plus the join: the whole render's wall time scaled by CPU shares.
