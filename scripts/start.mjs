@@ -8,11 +8,11 @@
 // OPENEDIT_STATE_DIR (wrangler --persist-to; default .wrangler/state), STACK_READY_TIMEOUT_MS,
 // CHAT_HEARTBEAT_MS (the Worker's chat heartbeat interval, default 10000).
 import { spawn } from 'node:child_process';
-import { createHmac } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { devVars, engineSecretFor } from './dev-vars.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (name) => join(root, 'node_modules', '.bin', name);
@@ -60,25 +60,8 @@ function freePort() {
   });
 }
 
-/** KEY=VALUE lines of .dev.vars (written by scripts/setup.sh), which wrangler dev reads for the Worker. */
-function devVars() {
-  const file = join(root, '.dev.vars');
-  if (!existsSync(file)) return {};
-  return Object.fromEntries(
-    readFileSync(file, 'utf8')
-      .split('\n')
-      .map((l) => /^([A-Z0-9_]+)=(.*)$/.exec(l.trim()))
-      .filter(Boolean)
-      .map((m) => [m[1], m[2]]),
-  );
-}
-
-// The engine gets only the key derived from SIGNING_SECRET (as src/lib/engine-auth.ts derives it),
-// never SIGNING_SECRET itself: it can check the Worker's requests but not sign blob URLs.
-const signingSecret = devVars().SIGNING_SECRET ?? '';
-const engineSecret =
-  process.env.ENGINE_SECRET ||
-  (signingSecret ? createHmac('sha256', signingSecret).update('openedit engine request signing v1').digest('hex') : '');
+const signingSecret = devVars(root).SIGNING_SECRET ?? '';
+const engineSecret = process.env.ENGINE_SECRET || engineSecretFor(signingSecret);
 
 // Children get Node 22 (the one running this script) first on PATH, so their own `node` children match.
 const childEnv = {
