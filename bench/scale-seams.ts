@@ -1,40 +1,13 @@
 /** bench:scale's seam checks: decoded frames and sound of a chunked render against the whole render's. */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { grayFrames, meanAbsDiff, pcmMono48k } from '../engine/test/media.ts';
 import type { ChunkRange } from '../src/draft/slice-draft.ts';
 
 const exec = promisify(execFile);
 
 /** Gray 96×32 thumbnails of testsrc2's clock corner, one per frame: enough to tell neighbour frames apart. */
-async function clockThumbs(path: string): Promise<Buffer[]> {
-  const { stdout } = await exec(
-    'ffmpeg',
-    ['-v', 'error', '-i', path, '-vf', 'crop=660:216:0:0,scale=96:32,format=gray', '-f', 'rawvideo', '-'],
-    { encoding: 'buffer', maxBuffer: 1 << 30 },
-  );
-  const buf = stdout as unknown as Buffer;
-  const size = 96 * 32;
-  return Array.from({ length: buf.length / size }, (_, i) => buf.subarray(i * size, (i + 1) * size));
-}
-
-const mad = (a: Buffer, b: Buffer) => {
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += Math.abs(a[i]! - b[i]!);
-  return sum / a.length;
-};
-
-async function pcm(path: string): Promise<Float32Array> {
-  const { stdout } = await exec(
-    'ffmpeg',
-    ['-v', 'error', '-i', path, '-vn', '-ac', '1', '-ar', '48000', '-f', 'f32le', '-'],
-    {
-      encoding: 'buffer',
-      maxBuffer: 1 << 30,
-    },
-  );
-  const buf = stdout as unknown as Buffer;
-  return new Float32Array(buf.buffer, buf.byteOffset, buf.length / 4);
-}
+const clockThumbs = (path: string) => grayFrames(path, 'crop=660:216:0:0,scale=96:32', 96, 32);
 
 export async function countFrames(path: string): Promise<number> {
   const { stdout } = await exec('ffprobe', [
@@ -54,11 +27,11 @@ export async function seamChecks(joined: string, whole: string, chunks: ChunkRan
     for (let f = c.start_frame - 3; f <= c.start_frame + 3; f++) {
       if (f < 1 || f >= total - 1) continue;
       checked++;
-      const same = mad(j[f]!, w[f]!);
-      if (same < mad(j[f]!, w[f - 1]!) && same < mad(j[f]!, w[f + 1]!)) matched++;
+      const same = meanAbsDiff(j[f]!, w[f]!);
+      if (same < meanAbsDiff(j[f]!, w[f - 1]!) && same < meanAbsDiff(j[f]!, w[f + 1]!)) matched++;
     }
   }
-  const [a, b] = [await pcm(joined), await pcm(whole)];
+  const [a, b] = [await pcmMono48k(joined), await pcmMono48k(whole)];
   let maxDiff = 0;
   for (let i = 0; i < Math.min(a.length, b.length); i++) maxDiff = Math.max(maxDiff, Math.abs(a[i]! - b[i]!));
   let maxJump = 0;

@@ -74,6 +74,29 @@ export async function grayCrop(path: string, atS: number, crop: [number, number,
   return stdout as unknown as Buffer;
 }
 
+/** Every frame of `path` through `filter` (ending in gray `width`×`height`), as raw gray buffers. */
+export async function grayFrames(path: string, filter: string, width: number, height: number): Promise<Buffer[]> {
+  const { stdout } = await exec(
+    'ffmpeg',
+    ['-v', 'error', '-i', path, '-vf', `${filter},format=gray`, '-f', 'rawvideo', '-'],
+    { encoding: 'buffer', maxBuffer: 1 << 30 },
+  );
+  const buf = stdout as unknown as Buffer;
+  const size = width * height;
+  return Array.from({ length: buf.length / size }, (_, i) => buf.subarray(i * size, (i + 1) * size));
+}
+
+/** Mono 48 kHz float samples of the file's sound, decoded. */
+export async function pcmMono48k(path: string): Promise<Float32Array> {
+  const { stdout } = await exec(
+    'ffmpeg',
+    ['-v', 'error', '-i', path, '-vn', '-ac', '1', '-ar', '48000', '-f', 'f32le', '-'],
+    { encoding: 'buffer', maxBuffer: 1 << 30 },
+  );
+  const buf = stdout as unknown as Buffer;
+  return new Float32Array(buf.buffer, buf.byteOffset, buf.length / 4);
+}
+
 export function meanAbsDiff(a: Buffer, b: Buffer): number {
   let sum = 0;
   for (let i = 0; i < a.length; i++) sum += Math.abs(a[i] - b[i]);

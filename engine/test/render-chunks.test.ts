@@ -16,7 +16,7 @@ import { type ChunkRange, planChunks, sliceDraft, timelineFrames } from '../../s
 import { buildRender } from '../src/render/build-render.ts';
 import { concatList } from '../src/render/run-join.ts';
 import { type Fixture, setUp, waitForJob } from './fixtures.ts';
-import { ffmpeg, meanAbsDiff } from './media.ts';
+import { ffmpeg, grayFrames, meanAbsDiff, pcmMono48k } from './media.ts';
 
 const exec = promisify(execFile);
 const FPS = 25;
@@ -117,27 +117,7 @@ async function framePsnr(a: string, b: string): Promise<number[]> {
 }
 
 /** The top left 110×36 (testsrc2's clock) of every frame, gray. */
-async function clockCrops(path: string): Promise<Buffer[]> {
-  const { stdout } = await exec(
-    'ffmpeg',
-    ['-v', 'error', '-i', path, '-vf', 'crop=110:36:0:0,format=gray', '-f', 'rawvideo', '-'],
-    { encoding: 'buffer', maxBuffer: 256 << 20 },
-  );
-  const buf = stdout as unknown as Buffer;
-  const size = 110 * 36;
-  return Array.from({ length: buf.length / size }, (_, i) => buf.subarray(i * size, (i + 1) * size));
-}
-
-/** Mono 48 kHz float samples of the file's sound. */
-async function pcm(path: string): Promise<Float32Array> {
-  const { stdout } = await exec(
-    'ffmpeg',
-    ['-v', 'error', '-i', path, '-vn', '-ac', '1', '-ar', '48000', '-f', 'f32le', '-'],
-    { encoding: 'buffer', maxBuffer: 64 << 20 },
-  );
-  const buf = stdout as unknown as Buffer;
-  return new Float32Array(buf.buffer, buf.byteOffset, buf.length / 4);
-}
+const clockCrops = (path: string) => grayFrames(path, 'crop=110:36:0:0', 110, 36);
 
 /** Renders `d` whole and in `n` chunks + audio + join, and checks the two agree (see the file comment). */
 async function compareChunked(d: Draft, n: number | ChunkRange[], tag: string) {
@@ -221,7 +201,7 @@ async function compareChunked(d: Draft, n: number | ChunkRange[], tag: string) {
   expect(fx.files.puts.get(`/${tag}-p.jpg`)!.length).toBeGreaterThan(500);
 
   // Sound: the whole render's (one AAC encode of the same mix), continuous across the seams.
-  const [a, b] = [await pcm(joined.path), await pcm(whole.path)];
+  const [a, b] = [await pcmMono48k(joined.path), await pcmMono48k(whole.path)];
   expect(Math.abs(a.length - b.length)).toBeLessThan(48);
   let maxDiff = 0;
   for (let i = 0; i < Math.min(a.length, b.length); i++) maxDiff = Math.max(maxDiff, Math.abs(a[i]! - b[i]!));
