@@ -13,6 +13,7 @@ import { sha256Hex } from '../lib/ids.ts';
 import { signBlobUrl } from '../lib/signing.ts';
 import { cancelEngineJob, getEngineJob, startEngineRender } from './engine-jobs.ts';
 import { signInputs } from './pipeline.ts';
+import type { PreviewView } from './preview-view.ts';
 
 export const PREVIEW_SHORT_SIDE = 360;
 /** Previews are free, so they stop somewhere: longer drafts are checked by exporting them. */
@@ -24,18 +25,6 @@ export const KEEP_PER_SESSION = 3;
 const PREVIEW_JOB_COUNTS_MS = 10 * 60_000;
 /** How long the signed URLs handed to the engine and to the player live. */
 const PREVIEW_URL_TTL_S = 3600;
-
-export interface PreviewView {
-  draft_version: number;
-  status: 'rendering' | 'done' | 'failed';
-  progress: number;
-  width: number;
-  height: number;
-  url?: string;
-  /** A representative frame (JPEG), so the player shows the cut before it plays. */
-  poster_url?: string;
-  error?: string;
-}
 
 /** The draft at preview size: frame and explicit text sizes scaled together, so it looks like the export. */
 export function previewDraft(draft: Draft): Draft {

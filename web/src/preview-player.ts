@@ -2,20 +2,10 @@
  * The preview player: asks for the 360p proxy render of the current draft (POST /api/preview/:sid,
  * cached per draft version) and plays it as soon as it is ready, sized to the draft's shape.
  */
+import type { PreviewView } from '../../src/render/preview-view.ts';
 import { ApiError, api } from './api.ts';
 import { $ } from './dom.ts';
 import { t } from './i18n.ts';
-
-interface PreviewView {
-  draft_version: number;
-  status: 'rendering' | 'done' | 'failed';
-  progress: number;
-  width: number;
-  height: number;
-  url?: string;
-  poster_url?: string;
-  error?: string;
-}
 
 let generation = 0;
 
