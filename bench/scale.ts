@@ -146,8 +146,8 @@ async function main() {
           inputs,
           part: {
             kind: 'join',
-            chunks: chunks.map((_, i) => files.url(`${tag}-chunk-${i}.mp4`)),
-            audio: files.url(`${tag}-audio.m4a`),
+            chunk_urls: chunks.map((_, i) => files.url(`${tag}-chunk-${i}.mp4`)),
+            audio_url: files.url(`${tag}-audio.m4a`),
           },
           output: { url: files.url(`${tag}.mp4`) },
         },

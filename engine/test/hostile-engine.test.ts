@@ -124,6 +124,28 @@ describe('engine URL policy (signed requests)', () => {
     expect((await fx.call('POST', '/probe', { url: fx.files.url('clip.mp4') })).status).toBe(200);
   });
 
+  it("refuses a chunked render's join reading its parts anywhere else (400 naming the field)", async () => {
+    const ok = fx.files.url('part.mp4');
+    for (const url of bad(fx.files.origin)) {
+      const chunk = await fx.call('POST', '/render', {
+        draft,
+        inputs: {},
+        output: { url: fx.files.url('joined.mp4') },
+        part: { kind: 'join', chunk_urls: [ok, url], audio_url: ok },
+      });
+      expect(chunk.status, url).toBe(400);
+      expect(chunk.json.error, url).toMatch(/^part\.chunk_urls\.1: /);
+      const audio = await fx.call('POST', '/render', {
+        draft,
+        inputs: {},
+        output: { url: fx.files.url('joined.mp4') },
+        part: { kind: 'join', chunk_urls: [ok], audio_url: url },
+      });
+      expect(audio.status, url).toBe(400);
+      expect(audio.json.error, url).toMatch(/^part\.audio_url: /);
+    }
+  });
+
   it('refuses renders reading or writing anywhere else, and writes nothing', async () => {
     const out = { url: fx.files.url('ok.mp4') };
     for (const url of bad(fx.files.origin)) {

@@ -150,8 +150,8 @@ async function compareChunked(d: Draft, n: number | ChunkRange[], tag: string) {
     {
       part: {
         kind: 'join',
-        chunks: chunks.map((_, i) => fx.files.url(`${tag}-chunk-${i}.mp4`)),
-        audio: fx.files.url(`${tag}-audio.m4a`),
+        chunk_urls: chunks.map((_, i) => fx.files.url(`${tag}-chunk-${i}.mp4`)),
+        audio_url: fx.files.url(`${tag}-audio.m4a`),
       },
       output: {
         url: fx.files.url(`${tag}-joined.mp4`),

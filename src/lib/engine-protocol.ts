@@ -110,10 +110,13 @@ export const RenderPart = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('audio') }),
   z.object({
     kind: z.literal('join'),
-    /** Signed GET URLs of the video chunks' MP4s, in timeline order. */
-    chunks: z.array(z.string().url()).min(1).max(64),
+    /**
+     * Signed GET URLs of the video chunks' MP4s, in timeline order. Names end in `url`/`urls`, so
+     * the engine's origin check covers them like every other URL (engine/src/http/auth.ts).
+     */
+    chunk_urls: z.array(z.string().url()).min(1).max(64),
     /** Signed GET URL of the audio part's .m4a. */
-    audio: z.string().url(),
+    audio_url: z.string().url(),
   }),
 ]);
 export type RenderPart = z.infer<typeof RenderPart>;

@@ -183,8 +183,8 @@ export class RenderWorkflow extends WorkflowEntrypoint<Env, RenderParams> {
       await report();
       const joinReq = partRequest(signed, {
         kind: 'join',
-        chunks: plan.chunks.map((c) => c.file.getUrl),
-        audio: plan.audio.getUrl,
+        chunk_urls: plan.chunks.map((c) => c.file.getUrl),
+        audio_url: plan.audio.getUrl,
       });
       const output = await part('join chunks', renderTimeoutMs(signed.draftMs), joinReq, (p) => {
         progress.join = Math.max(progress.join, p);

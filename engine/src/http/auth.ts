@@ -46,13 +46,19 @@ export function urlProblem(raw: string, workerOrigin: string): string | null {
   return null;
 }
 
-/** Every string under a key ending in "url" (url, srt_url, inputs.*.url, ...), with its path for the error. */
+/**
+ * Every string under a key ending in "url" (url, srt_url, inputs.*.url, ...) or in an array under
+ * one ending in "urls" (part.chunk_urls), with its path for the error. The protocol names every
+ * URL field so, and nothing else: a draft's texts may contain URLs and are not checked.
+ */
 export function urlFields(value: unknown, path = ''): { path: string; url: string }[] {
   if (Array.isArray(value)) return value.flatMap((v, i) => urlFields(v, `${path}${path ? '.' : ''}${i}`));
   if (value === null || typeof value !== 'object') return [];
   return Object.entries(value).flatMap(([k, v]) => {
     const p = `${path}${path ? '.' : ''}${k}`;
     if (/url$/i.test(k) && typeof v === 'string') return [{ path: p, url: v }];
+    if (/urls$/i.test(k) && Array.isArray(v))
+      return v.flatMap((u, i) => (typeof u === 'string' ? [{ path: `${p}.${i}`, url: u }] : urlFields(u, `${p}.${i}`)));
     return urlFields(v, p);
   });
 }

@@ -49,11 +49,11 @@ export async function runJoin(job: Job, req: RenderRequest, part: JoinPart): Pro
   try {
     update({ status: 'rendering', progress: 0 });
     const { draft } = req;
-    const chunkPaths = part.chunks.map((_, i) => join(dir, `chunk-${i}.mp4`));
+    const chunkPaths = part.chunk_urls.map((_, i) => join(dir, `chunk-${i}.mp4`));
     const audioPath = join(dir, 'audio.m4a');
     await Promise.all([
-      ...part.chunks.map((url, i) => getFile(url, chunkPaths[i]!, signal)),
-      getFile(part.audio, audioPath, signal),
+      ...part.chunk_urls.map((url, i) => getFile(url, chunkPaths[i]!, signal)),
+      getFile(part.audio_url, audioPath, signal),
     ]);
     update({ progress: 0.4 });
     const listPath = join(dir, 'chunks.txt');
